@@ -1,0 +1,61 @@
+"""The ``perf-xl`` command line. Each sub-command lives in ``perf_xl.commands.<name>``
+with ``add_parser(subparsers)``; heavy libraries are imported only when a command runs."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import sys
+
+from . import __version__
+from .errors import PerfXLError
+
+# (command, module) in the order --help lists them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    # ("import", "import_text"),  -- added with the text importer
+)
+
+DESCRIPTION = """\
+perf-xl：部门预算绩效目标表工具。
+
+把《部门预算绩效文本》读成模型，生成主工作簿 PerformanceTargets.xlsm（每个项目一张
+绩效目标表），填充资金支出计划，按规则校验，汇总各资金来源并导出报送财政局的文件。
+所有操作都可在命令行完成，无需 Excel。"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perf-xl",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"perf-xl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for _name, module in COMMANDS:
+        importlib.import_module(f".commands.{module}", __package__).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args) or 0)
+    except PerfXLError as exc:
+        print(f"错误：{exc.describe()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+def _utf8_streams() -> None:
+    # Chinese output on a Windows console or a pipe with a legacy code page.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]

@@ -1,0 +1,208 @@
+"""The model of a department's 部门预算绩效文本: plain dataclasses, no workbook library.
+
+Amounts are ``Decimal`` in 万元 (a document in 元 is converted on import; ``money_unit``
+remembers what the source used). Spend-plan values are cumulative percentages
+(``Decimal('25')`` means 25%); a checkpoint the source does not give stays ``None``.
+Every item remembers where it came from (``line`` in a text document, ``sheet`` in a
+workbook) so findings and errors can point at it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+CHECKPOINTS: tuple[str, ...] = ("3月底", "6月底", "10月底", "12月底")
+
+FUNDING_LINES: tuple[str, ...] = (
+    "罚没收入安排",
+    "诉讼费收入安排",
+    "中央政法纪检监察转移支付",
+    "省级基层公检法司转移支付",
+    "法院建设补助",
+    "本级财政拨款",
+)
+DEFAULT_FUNDING_LINE = "本级财政拨款"
+
+# Name fragment -> funding line; the first fragment found in a project name wins.
+_FUNDING_MARKERS: tuple[tuple[str, str], ...] = (
+    ("罚没安排", "罚没收入安排"),
+    ("罚没收入", "罚没收入安排"),
+    ("诉讼费安排", "诉讼费收入安排"),
+    ("诉讼费收入", "诉讼费收入安排"),
+    ("中央政法纪检监察转移支付", "中央政法纪检监察转移支付"),
+    ("省级基层公检法司转移支付", "省级基层公检法司转移支付"),
+    ("法院建设补助", "法院建设补助"),
+)
+
+
+def funding_line_for(name: str) -> str:
+    """The funding line (资金来源) a project's name implies."""
+    compact = "".join(name.split())
+    for marker, line in _FUNDING_MARKERS:
+        if marker in compact:
+            return line
+    return DEFAULT_FUNDING_LINE
+
+
+@dataclass
+class Indicator:
+    """One row of the indicator table (三级指标 with its parents)."""
+
+    level1: str  # 一级指标
+    level2: str  # 二级指标
+    level3: str  # 三级指标
+    description: str = ""  # 绩效指标描述
+    value: str = ""  # 指标值, exactly as written
+    basis: str = ""  # 指标值确定依据
+    line: int | None = None
+
+
+@dataclass
+class Project:
+    """One 项目支出绩效目标表."""
+
+    seq: int
+    code: str  # 项目编码
+    name: str  # 项目名称
+    budget: Decimal | None = None  # 预算数
+    fiscal: Decimal | None = None  # 其中：财政资金
+    other: Decimal | None = None  # 其他资金
+    purpose: str = ""  # 资金用途
+    plan: list[Decimal | None] = field(default_factory=lambda: [None] * len(CHECKPOINTS))
+    plan_profile: str = ""  # spend-plan profile chosen on the sheet ("" = none)
+    goal: str = ""  # 绩效目标
+    funding_line: str = DEFAULT_FUNDING_LINE  # 资金来源 (editable)
+    unit: str = ""  # the unit line above the table, e.g. "161001 张家口市中级人民法院本级"
+    indicators: list[Indicator] = field(default_factory=list)
+    # Cells whose text is not a number, by field name ("budget", "plan.0" …): kept so
+    # the rules can report them instead of losing them.
+    invalid: dict[str, str] = field(default_factory=dict)
+    line: int | None = None  # heading line in a text document
+    lines: dict[str, int] = field(default_factory=dict)  # field name -> source line
+    sheet: str | None = None  # worksheet it was read from / is written to
+
+    def plan_value(self, checkpoint: str) -> Decimal | None:
+        return self.plan[CHECKPOINTS.index(checkpoint)]
+
+
+@dataclass
+class SubGoal:
+    """One 分项绩效目标 of Part 1, e.g. （一）案件审判 — 审限内完成…90%."""
+
+    title: str
+    label: str = "绩效目标"  # the label the document used: 绩效目标 or 绩效指标
+    target: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Measure:
+    """One 工作保障措施, e.g. （一）完善制度建设 — 根据国家…"""
+
+    title: str
+    text: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Department:
+    """A department's whole document: Part 1 and the project tables."""
+
+    unit_name: str = ""
+    unit_code: str = ""
+    year: int | None = None  # budget year
+    title: str = ""  # e.g. "2024 年部门预算绩效文本"
+    money_unit: str = "万元"  # the unit the source stated its amounts in
+    compiled_by: str = ""  # "张家口市中级人民法院编制"
+    reviewed_by: str = ""  # "张家口市财政局审核"
+    overall_goal: str = ""  # 总体绩效目标, paragraphs separated by "\n"
+    sub_goals: list[SubGoal] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+    @property
+    def total_budget(self) -> Decimal:
+        return sum((p.budget for p in self.projects if p.budget is not None), Decimal(0))
+
+    # -- JSON ---------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return _encode(asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Department:
+        return _department_from(data)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str) -> Department:
+        return cls.from_dict(json.loads(text))
+
+    def content(self) -> dict[str, Any]:
+        """The document's content without provenance (lines, sheet names): what must
+        survive every round trip through a workbook or a Word file."""
+        return _strip(self.to_dict(), _PROVENANCE)
+
+
+# Decimals travel as strings so no amount is ever rounded through a float.
+_DECIMAL_FIELDS = {"budget", "fiscal", "other"}
+
+
+def decimal_text(value: Decimal) -> str:
+    """Canonical text of an amount: no exponent, no trailing zeros ("100", "42.78")."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+_PROVENANCE = {"line", "lines", "sheet"}
+
+
+def _strip(value: Any, keys: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_strip(v, keys) for v in value]
+    return value
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _pick(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``data`` that are fields of ``cls`` (unknown keys are ignored)."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+def _project_from(data: dict[str, Any]) -> Project:
+    kw = _pick(Project, data)
+    for name in _DECIMAL_FIELDS:
+        if name in kw:
+            kw[name] = _dec(kw[name])
+    if "plan" in kw:
+        kw["plan"] = [_dec(v) for v in kw["plan"]]
+    kw["indicators"] = [Indicator(**_pick(Indicator, i)) for i in data.get("indicators", [])]
+    return Project(**kw)
+
+
+def _department_from(data: dict[str, Any]) -> Department:
+    kw = _pick(Department, data)
+    kw["sub_goals"] = [SubGoal(**_pick(SubGoal, g)) for g in data.get("sub_goals", [])]
+    kw["measures"] = [Measure(**_pick(Measure, m)) for m in data.get("measures", [])]
+    kw["projects"] = [_project_from(p) for p in data.get("projects", [])]
+    return Department(**kw)

@@ -1,0 +1,281 @@
+"""THE cell map of the master workbook. Every reader and writer of a sheet uses it.
+
+A project sheet is laid out like the official 项目支出绩效目标表 in columns A–G (the print
+area), with tool columns to its right (I–K) that carry the project's editable meta data
+(序号, 资金来源, 支出计划模板) and the check formulas. Nothing here imports a workbook
+library: the map is plain data plus a few helpers that turn (field, row) into "C4".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import CHECKPOINTS
+
+# -- sheet names ---------------------------------------------------------------------------
+HOME_SHEET = "首页"
+DEPARTMENT_SHEET = "部门整体"
+SUMMARY_SHEET = "汇总"
+FINDINGS_SHEET = "校验结果"
+CODES_SHEET = "代码表"
+XLWINGS_CONF_SHEET = "xlwings.conf"
+# Sheets that are never project sheets, whatever their content.
+FIXED_SHEETS = (HOME_SHEET, DEPARTMENT_SHEET, SUMMARY_SHEET, FINDINGS_SHEET, CODES_SHEET,
+                XLWINGS_CONF_SHEET)
+
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_BRACKETED = re.compile(r"[（(]([^（）()]*)[)）]")
+_ITEM_WORDS = ("经费", "工资", "费用")
+
+
+def short_name(name: str) -> str:
+    """A short label for a project: "罚没安排—国家赔偿（市法院）" -> "国家赔偿"."""
+    text = "".join(name.split())
+    # The part after the last dash names the project; the part before is the source of funds.
+    if "—" in text:
+        tail = text.rsplit("—", 1)[1]
+        while tail[-1:] in ")）" and tail.count("(") + tail.count("（") < (
+            tail.count(")") + tail.count("）")
+        ):
+            tail = tail[:-1]
+        if len(tail) >= 2:
+            text = tail
+    # A bracket either names the unit (drop it) or the item itself (keep only it).
+    for inner in _BRACKETED.findall(text):
+        if len(inner) >= 4 and any(w in inner for w in _ITEM_WORDS):
+            return inner
+    stripped = _BRACKETED.sub("", text)
+    return stripped if len(stripped) >= 2 else text
+
+
+def project_sheet_name(seq: int, name: str, taken: set[str] | None = None) -> str:
+    """ "NN 简称": at most 31 characters, none of []:*?/\\, unique among ``taken``."""
+    label = _SHEET_FORBIDDEN.sub("_", short_name(name)).strip("' ") or "项目"
+    prefix = f"{seq:02d} "
+    base = (prefix + label)[:SHEET_NAME_MAX]
+    if taken is None:
+        return base
+    candidate, n = base, 2
+    while candidate.casefold() in {t.casefold() for t in taken}:
+        suffix = f"~{n}"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula reference prefix: 'NN 简称'!"""
+    return "'" + name.replace("'", "''") + "'!"
+
+
+# -- A1 helpers ----------------------------------------------------------------------------
+def col_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def split_a1(ref: str) -> tuple[int, int]:
+    """ "C4" -> (row 4, column 3)."""
+    m = _A1.match(ref.upper())
+    if not m:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(m.group(2)), col_index(m.group(1))
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+# -- the project sheet ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Label:
+    """A fixed caption the builder writes and the reader checks (PT502 when it moved)."""
+
+    cell: str
+    text: str
+    merge_to: str | None = None  # bottom-right cell when the caption is merged
+
+
+@dataclass(frozen=True)
+class Field:
+    """An input cell the user owns (value written by build, read back by read)."""
+
+    key: str  # model attribute name, or "plan.N"
+    cell: str
+    caption: str  # Chinese name used in messages
+    merge_to: str | None = None
+    kind: str = "text"  # text | money | percent | int | choice
+
+
+LAST_COL = "G"  # the official table spans A..G (the print area)
+TITLE = "A1"  # formula: 序号 & "." & 项目名称 & "绩效目标表"
+TITLE_MERGE = "G1"
+UNIT_LINE = Field("unit", "A2", "单位信息", merge_to="E2")
+MONEY_UNIT_LABEL = Label("F2", "单位：万元", merge_to="G2")
+
+LABELS: tuple[Label, ...] = (
+    Label("A3", "项目编码"),
+    Label("D3", "项目名称"),
+    Label("A4", "预算规模及资金用途", merge_to="A5"),
+    Label("B4", "预算数"),
+    Label("D4", "其中：财政资金"),
+    Label("F4", "其他资金"),
+    Label("A6", "资金支出计划（%）", merge_to="A7"),
+    *(Label(f"{c}6", cp) for c, cp in zip("BCDE", CHECKPOINTS, strict=True)),
+    Label("F6", "支出计划模板", merge_to="G6"),
+    Label("A8", "累计支出（万元）"),
+    Label("F8", "资金核对"),
+    Label("A9", "绩效目标"),
+    Label("A10", "资金来源"),
+    Label("D10", "校验状态"),
+)
+
+CODE = Field("code", "B3", "项目编码", merge_to="C3")
+NAME = Field("name", "E3", "项目名称", merge_to="G3")
+BUDGET = Field("budget", "C4", "预算数", kind="money")
+FISCAL = Field("fiscal", "E4", "财政资金", kind="money")
+OTHER = Field("other", "G4", "其他资金", kind="money")
+PURPOSE = Field("purpose", "B5", "资金用途", merge_to="G5")
+PLAN = tuple(
+    Field(f"plan.{i}", f"{c}7", f"资金支出计划 {cp}", kind="percent")
+    for i, (c, cp) in enumerate(zip("BCDE", CHECKPOINTS, strict=True))
+)
+PLAN_PROFILE = Field("plan_profile", "F7", "支出计划模板", merge_to="G7", kind="choice")
+GOAL = Field("goal", "B9", "绩效目标", merge_to="G9")
+FUNDING_LINE = Field("funding_line", "B10", "资金来源", merge_to="C10", kind="choice")
+# Written by validate (通过 / 警告 / 错误), never read into the model.
+STATUS = "E10"
+STATUS_MERGE = "G10"
+
+# Native formulas (work in Excel, WPS and LibreOffice without Python).
+PLAN_AMOUNTS = tuple(f"{c}8" for c in "BCDE")  # =IF(B7="","",ROUND($C$4*B7,2))
+FUNDS_CHECK = "G8"  # 财政资金 + 其他资金 vs 预算数
+
+# Tool block: editable meta data and live checks, right of the print area.
+SEQ = Field("seq", "J1", "序号", kind="int")
+TOOL_LABELS: tuple[Label, ...] = (
+    Label("I1", "序号"),
+    Label("I2", "编码校验"),
+    Label("I3", "问题数"),
+)
+CODE_CHECK = "J2"  # UDF: PT_CODE_CHECK(B3)
+FINDINGS_COUNT = "J3"  # UDF: PT_FINDINGS_COUNT(...)
+
+PROJECT_FIELDS: tuple[Field, ...] = (
+    SEQ, UNIT_LINE, CODE, NAME, BUDGET, FISCAL, OTHER, PURPOSE, *PLAN, PLAN_PROFILE, GOAL,
+    FUNDING_LINE,
+)
+FIELD_BY_KEY = {f.key: f for f in PROJECT_FIELDS}
+
+# -- the indicator table -------------------------------------------------------------------
+IND_HEADER_ROW = 11
+IND_FIRST_ROW = 12
+IND_CAPACITY = 40  # rows reserved for indicators
+IND_LAST_ROW = IND_FIRST_ROW + IND_CAPACITY - 1  # 51
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # Indicator attribute
+    col: str
+    caption: str
+    merge_to_col: str | None = None
+
+
+IND_COLUMNS: tuple[Column, ...] = (
+    Column("level1", "A", "一级指标"),
+    Column("level2", "B", "二级指标"),
+    Column("level3", "C", "三级指标"),
+    Column("description", "D", "绩效指标描述", merge_to_col="E"),
+    Column("value", "F", "指标值"),
+    Column("basis", "G", "指标值确定依据"),
+)
+IND_COLUMN_BY_KEY = {c.key: c for c in IND_COLUMNS}
+
+# Tool columns of the indicator rows.
+IND_TOOL_COLUMNS: tuple[Column, ...] = (
+    Column("amount", "I", "指标金额（万元）"),  # native: the 万元 amount in the value
+    Column("cost_check", "J", "成本核对"),  # native: cost indicator vs 预算数
+    Column("udf_check", "K", "Python 校验"),  # UDF: PT_CHECK(...)
+)
+NOTES_ROW = IND_LAST_ROW + 2  # 填表说明 below the table
+PRINT_AREA = f"A1:{LAST_COL}{IND_LAST_ROW}"
+TOOL_LAST_COL = "K"
+
+
+def indicator_row(index: int) -> int:
+    """Sheet row of the indicator with 0-based ``index``."""
+    if not 0 <= index < IND_CAPACITY:
+        raise IndexError(f"indicator {index + 1} is beyond the {IND_CAPACITY} rows of the table")
+    return IND_FIRST_ROW + index
+
+
+def indicator_cell(index: int, key: str) -> str:
+    return f"{IND_COLUMN_BY_KEY[key].col}{indicator_row(index)}"
+
+
+def cell_of(key: str, indicator: int | None = None) -> str:
+    """The cell of a model field: ``cell_of("budget")`` -> "C4",
+    ``cell_of("value", 3)`` -> "F15", ``cell_of("plan.3")`` -> "E7"."""
+    if indicator is not None:
+        return indicator_cell(indicator, key)
+    if key in FIELD_BY_KEY:
+        return FIELD_BY_KEY[key].cell
+    if key == "plan":
+        return PLAN[0].cell
+    if key == "indicators":
+        return f"A{IND_HEADER_ROW}"
+    raise KeyError(f"no cell for field {key!r}")
+
+
+# -- the 部门整体 sheet ------------------------------------------------------------------------
+# Key/value rows at the top, then three sections found by their captions in column A.
+DEPT_FIELDS: tuple[Field, ...] = (
+    Field("unit_name", "B3", "单位名称", merge_to="D3"),
+    Field("unit_code", "B4", "单位编码", merge_to="D4"),
+    Field("year", "B5", "预算年度", merge_to="D5", kind="int"),
+    Field("title", "B6", "文本标题", merge_to="D6"),
+    Field("money_unit", "B7", "金额单位", merge_to="D7"),
+    Field("compiled_by", "B8", "编制单位", merge_to="D8"),
+    Field("reviewed_by", "B9", "审核单位", merge_to="D9"),
+)
+DEPT_TITLE = "A1"
+DEPT_SECTION_GOAL = "一、总体绩效目标"
+DEPT_SECTION_SUBGOALS = "二、分项绩效目标"
+DEPT_SECTION_MEASURES = "三、工作保障措施"
+DEPT_FIRST_SECTION_ROW = 11
+# Column use inside the sections: paragraphs in B (merged B:D); sub-goals: A 序号,
+# B 名称, C 标签, D 目标; measures: A 序号, B 措施, C:D 内容.
+
+# -- 首页 ---------------------------------------------------------------------------------
+HOME_TITLE = "A1"
+HOME_UNIT = "B3"
+HOME_YEAR = "B4"
+HOME_BUTTON_COL = "B"
+HOME_FIRST_BUTTON_ROW = 7
+
+# -- 代码表 (lists for drop-downs) ----------------------------------------------------------
+CODES_COLUMNS = {
+    "level1": "A",  # 一级指标
+    "level2": "B",  # 二级指标
+    "funding_line": "C",  # 资金来源
+    "operator": "D",  # 运算符
+    "profile": "E",  # 支出计划模板
+}
+CODES_FIRST_ROW = 2
