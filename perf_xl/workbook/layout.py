@@ -279,3 +279,44 @@ CODES_COLUMNS = {
     "profile": "E",  # 支出计划模板
 }
 CODES_FIRST_ROW = 2
+
+# -- buttons (VBA macro -> Chinese caption); macros live in macros/PerfXL.bas ---------------
+@dataclass(frozen=True)
+class Button:
+    macro: str
+    caption: str
+    help: str
+    cell: str
+
+
+HOME_BUTTONS: tuple[Button, ...] = (
+    Button("FillSpendPlan", "填充支出计划", "按各项目的支出计划模板填写空缺的 3月底/6月底/10月底/12月底 进度，"
+           "已填写的数值不会被改动，冲突会列出。", "B8"),
+    Button("ValidateAll", "校验全部项目", "按规则目录（PT101–PT502）检查每张项目表，结果写入「校验结果」，"
+           "并标记有问题的单元格。", "B11"),
+    Button("ConsolidateSummary", "生成汇总表", "按资金来源汇总全部项目，重建「汇总」工作表。", "B14"),
+    Button("ExportForBureau", "导出报送文件", "生成报送财政局的汇总文件（只含数值，无宏）。", "B17"),
+    Button("AddProjectSheet", "新增项目表", "按模板新增一张空白项目绩效目标表。", "B20"),
+    Button("RefreshFunctions", "更新 Python 函数", "导入 PT_* 工作表函数（首次使用或升级 perf_xl 后点击一次）。",
+           "B23"),
+)
+PROJECT_BUTTONS: tuple[Button, ...] = (
+    Button("ValidateThisSheet", "校验本表", "只校验当前项目表", "I5"),
+    Button("GoHome", "返回首页", "回到首页", "I7"),
+)
+BUTTON_SIZE = (150, 32)  # width, height in pixels
+
+# -- 汇总 ---------------------------------------------------------------------------------
+SUMMARY_TITLE = "A1"
+SUMMARY_BY_LINE_HEADER_ROW = 5  # header of the by-funding-line table; lines follow
+SUMMARY_BY_LINE_COLUMNS = (
+    "资金来源", "项目数", "预算数", "财政资金", "其他资金",
+    *(f"{cp}计划支出" for cp in CHECKPOINTS),
+)
+# The project list: one row per project sheet, every cell a live link to that sheet.
+SUMMARY_LIST_COLUMNS = (
+    "序号", "资金来源", "项目编码", "项目名称", "预算数", "财政资金", "其他资金",
+    *(f"{cp}（%）" for cp in CHECKPOINTS),
+    *(f"{cp}（万元）" for cp in CHECKPOINTS),
+    "校验状态", "工作表",
+)

@@ -1,0 +1,67 @@
+"""Load a department from any source the tool accepts, chosen by the file's suffix:
+a 绩效文本 as text (.txt/.md), a model JSON (.json), a master workbook (.xlsm/.xlsx) or a
+Word document (.docx). Every failure is a PerfXLError naming the file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PerfXLError
+from .model import Department
+
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
+
+
+@dataclass
+class Loaded:
+    department: Department
+    kind: str  # text | json | workbook | docx
+    problems: list = field(default_factory=list)  # layout problems of a workbook (PT502)
+
+
+def load(path: str | Path) -> Loaded:
+    path = Path(path)
+    if not path.exists():
+        raise PerfXLError("文件不存在", path=str(path))
+    if path.is_dir():
+        raise PerfXLError("这是一个文件夹，请给出文件", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        from .workbook.read import read_workbook
+
+        result = read_workbook(path)
+        return Loaded(result.department, "workbook", result.problems)
+    if suffix == ".json":
+        return Loaded(_load_json(path), "json")
+    if suffix == ".docx":
+        from .importers.docx import read_docx
+
+        return Loaded(read_docx(path), "docx")
+    if suffix in TEXT_SUFFIXES or not suffix:
+        from .importers.text import read_text
+
+        return Loaded(read_text(path), "text")
+    raise PerfXLError(
+        f"不支持的文件类型「{suffix}」：可用 .txt（绩效文本）、.json（模型）、.xlsm/.xlsx（主工作簿）、.docx",
+        path=str(path))
+
+
+def load_department(path: str | Path) -> Department:
+    return load(path).department
+
+
+def _load_json(path: Path) -> Department:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(data, dict) or "projects" not in data:
+            raise PerfXLError("不是 perf_xl 模型 JSON（缺少 projects）", path=str(path))
+        return Department.from_dict(data)
+    except PerfXLError:
+        raise
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PerfXLError(f"JSON 无法解析：{exc}", path=str(path)) from None
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise PerfXLError(f"模型 JSON 的内容不正确：{exc}", path=str(path)) from None

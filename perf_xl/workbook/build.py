@@ -1,0 +1,614 @@
+"""Write the master workbook (.xlsm) from a model: XlsxWriter for the sheets, buttons,
+formats, validations and print setup; vba.py for the VBA project.
+
+Sheets, in order: 首页, 部门整体, one per project, 汇总, 校验结果, 代码表, xlwings.conf.
+Every cell position comes from layout.py.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .. import __version__, indicator_tree
+from ..model import CHECKPOINTS, FUNDING_LINES, Department, Project
+from ..values import OPERATORS
+from . import formulas as F
+from . import layout as L
+from .atomic import atomic_target
+from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
+
+# Spend-plan profiles offered in the drop-down (the fill operation knows their numbers).
+PLAN_PROFILES: tuple[str, ...] = ("序时进度", "按月均衡", "一次性", "前置")
+
+FONT = "宋体"
+HEADING_FONT = "黑体"
+COL_WIDTHS = {"A": 11, "B": 11, "C": 16, "D": 14, "E": 14, "F": 13, "G": 18,
+              "H": 2, "I": 16, "J": 14, "K": 26}
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0%"
+PERCENT_FRACTION_FORMAT = "0.00%"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    projects: int
+    indicators: int
+    total_budget: Decimal
+    sheets: list[str]
+
+
+def assign_sheet_names(dept: Department) -> None:
+    """Give every project a unique, legal sheet name ("NN 简称"), keeping valid ones."""
+    taken: set[str] = set(L.FIXED_SHEETS)
+    for project in dept.projects:
+        current = project.sheet
+        if current and current.casefold() not in {t.casefold() for t in taken} and (
+            current == L.project_sheet_name(project.seq, current, None) or _legal(current)
+        ):
+            taken.add(current)
+            continue
+        project.sheet = L.project_sheet_name(project.seq, project.name, taken)
+        taken.add(project.sheet)
+
+
+def _legal(name: str) -> bool:
+    return 0 < len(name) <= L.SHEET_NAME_MAX and not set("[]:*?/\\") & set(name)
+
+
+def build_workbook(dept: Department, path: str | Path, *, progress: Progress | None = None,
+                   macros: Path | None = None) -> BuildReport:
+    """Write ``dept`` as the master workbook at ``path`` (atomically)."""
+    import xlsxwriter
+
+    path = Path(path)
+    for project in dept.projects:
+        if len(project.indicators) > L.IND_CAPACITY:
+            from ..errors import WorkbookError
+
+            raise WorkbookError(
+                f"项目「{project.name}」有 {len(project.indicators)} 个指标，"
+                f"工作表最多容纳 {L.IND_CAPACITY} 个")
+    assign_sheet_names(dept)
+    sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
+                   L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
+    code_names = [f"Sheet{i}" for i in range(1, len(sheet_names) + 1)]
+    vba = vba_project_bin(code_names, project_modules(macros))
+
+    with atomic_target(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
+                                             "strings_to_formulas": False,
+                                             "strings_to_urls": False})
+        book.set_vba_name(WORKBOOK_CODE_NAME)
+        book.add_vba_project(io.BytesIO(vba), is_stream=True)
+        book.set_properties({"title": f"{dept.unit_name} {dept.year or ''} 年预算绩效目标",
+                             "author": "perf_xl", "comments": f"perf_xl {__version__}"})
+        fmt = _Formats(book)
+        sheets = {name: book.add_worksheet(name) for name in sheet_names}
+        for name, code in zip(sheet_names, code_names, strict=True):
+            sheets[name].set_vba_name(code)
+        _write_home(sheets[L.HOME_SHEET], dept, fmt)
+        _write_department(sheets[L.DEPARTMENT_SHEET], dept, fmt)
+        for i, project in enumerate(dept.projects, 1):
+            if progress:
+                progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
+            _write_project(sheets[project.sheet or ""], project, dept, fmt)
+        _write_summary(sheets[L.SUMMARY_SHEET], dept, fmt)
+        _write_findings(sheets[L.FINDINGS_SHEET], fmt)
+        _write_codes(sheets[L.CODES_SHEET], dept, fmt)
+        _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
+        book.define_name("perf_xl_version", f'="{__version__}"')
+        sheets[L.HOME_SHEET].activate()
+        book.close()
+    return BuildReport(path, len(dept.projects), sum(len(p.indicators) for p in dept.projects),
+                       dept.total_budget, sheet_names)
+
+
+# -- formats ---------------------------------------------------------------------------------
+class _Formats:
+    def __init__(self, book) -> None:
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
+        border = {**base, "border": 1}
+
+        def add(**kw):
+            return book.add_format({**base, **kw})
+
+        self.title = add(font_name=HEADING_FONT, font_size=14, bold=True, align="center")
+        self.text = add()
+        self.small = add(font_size=9, font_color="#595959")
+        self.label = book.add_format({**border, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
+        self.cell = book.add_format({**border, "align": "left"})
+        self.center = book.add_format({**border, "align": "center"})
+        self.money = book.add_format({**border, "num_format": MONEY_FORMAT, "align": "right"})
+        self.percent = book.add_format({**border, "num_format": PERCENT_FORMAT, "align": "center"})
+        self.amount = book.add_format({**border, "num_format": MONEY_FORMAT, "align": "center",
+                                       "font_color": "#404040"})
+        self.ind = book.add_format({**base, "align": "left"})  # indicator cells: borders by CF
+        self.ind_center = book.add_format({**base, "align": "center"})
+        self.tool_label = add(bold=True, font_color="#1F4E79", bg_color="#DDEBF7", border=1)
+        self.tool = add(font_color="#1F4E79", border=1)
+        self.tool_num = add(font_color="#1F4E79", border=1, num_format=MONEY_FORMAT)
+        self.head = book.add_format({**border, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
+        self.section = add(font_name=HEADING_FONT, font_size=12, bold=True)
+        self.paragraph = add(align="left", valign="top")
+        self.cf_border = book.add_format({"border": 1})
+        self.cf_repeat = book.add_format({"font_color": "#A6A6A6"})
+        self.cf_fraction = book.add_format({"num_format": PERCENT_FRACTION_FORMAT})
+        self.cf_error = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.cf_warning = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        self.cf_ok = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.home_title = add(font_name=HEADING_FONT, font_size=18, bold=True)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _row_height(texts_and_widths: list[tuple[str, float]], line: float = 13.5) -> float:
+    """A row height that shows wrapped text whole (XlsxWriter cannot autofit rows)."""
+    lines = 1
+    for text, width in texts_and_widths:
+        per_col = sum(max(1, math.ceil(_display_width(para) / max(width - 1, 1)))
+                      for para in str(text or "").split("\n"))
+        lines = max(lines, per_col)
+    return max(18.0, lines * line + 4)
+
+
+def _span_width(first: str, last: str | None) -> float:
+    c1 = L.split_a1(first)[1]
+    c2 = L.split_a1(last)[1] if last else c1
+    return sum(COL_WIDTHS[L.col_letter(c)] for c in range(c1, c2 + 1))
+
+
+def _put(ws, ref: str, merge_to: str | None, value, fmt) -> None:
+    """Write a value into a cell, or into a merged range when ``merge_to`` is given."""
+    if merge_to and merge_to != ref:
+        ws.merge_range(f"{ref}:{merge_to}", "", fmt)
+    row, col = L.split_a1(ref)
+    if value is None or value == "":
+        ws.write_blank(row - 1, col - 1, None, fmt)
+    elif isinstance(value, Decimal):
+        ws.write_number(row - 1, col - 1, float(value), fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row - 1, col - 1, value, fmt)
+    else:
+        ws.write_string(row - 1, col - 1, str(value), fmt)
+
+
+def _formula(ws, ref: str, formula: str, fmt, value=None) -> None:
+    row, col = L.split_a1(ref)
+    if value is None:
+        value = ""
+    if isinstance(value, Decimal):
+        value = float(value)
+    ws.write_formula(row - 1, col - 1, formula, fmt, value)
+
+
+def _set_widths(ws) -> None:
+    for letter, width in COL_WIDTHS.items():
+        idx = L.col_index(letter) - 1
+        ws.set_column(idx, idx, width)
+
+
+def _page_setup(ws, *, landscape: bool = False, repeat_row: int | None = None,
+                area: str | None = None) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75)
+    ws.set_footer("&L&A&R第 &P 页，共 &N 页")
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row - 1)
+    if area:
+        ws.print_area(area)
+
+
+# -- 首页 ---------------------------------------------------------------------------------------
+def _write_home(ws, dept: Department, fmt: _Formats) -> None:
+    ws.hide_gridlines(2)
+    ws.set_column("A:A", 3)
+    ws.set_column("B:B", 22)
+    ws.set_column("C:C", 3)
+    ws.set_column("D:D", 70)
+    year = dept.year or ""
+    ws.write(L.HOME_TITLE, f"{dept.unit_name} {year} 年预算项目绩效目标（主工作簿）", fmt.home_title)
+    ws.write("A3", "单位", fmt.text)
+    ws.write(L.HOME_UNIT, f"{dept.unit_code} {dept.unit_name}".strip(), fmt.text)
+    ws.write("A4", "年度", fmt.text)
+    ws.write_number(L.HOME_YEAR, dept.year or 0, fmt.text) if dept.year else ws.write(L.HOME_YEAR, "")
+    ws.write("D3", f"项目数：{len(dept.projects)}　预算合计：{dept.total_budget:.2f} 万元（生成时）",
+             fmt.text)
+    ws.write("B6", "操作按钮（需要 Excel + Python + xlwings）", fmt.section)
+    for button in L.HOME_BUTTONS:
+        width, height = L.BUTTON_SIZE
+        ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
+                                       "width": width, "height": height})
+        row, _ = L.split_a1(button.cell)
+        ws.write(f"D{row}", button.help, fmt.text)
+        ws.set_row(row - 1, 26)
+    how_to = [
+        "使用说明",
+        "1. 每个预算项目一张工作表（如「01 国家赔偿」），版式同《项目支出绩效目标表》，可直接打印。",
+        "2. 白底单元格由您填写；右侧蓝色区域（序号、编码校验、指标金额、成本核对）由公式计算。",
+        "3. 资金支出计划填写累计百分比（3月底/6月底/10月底/12月底）；12月底应为 100%。",
+        "4. 在 WPS 或未安装 Python 的电脑上，公式照常计算；按钮与「Python 校验」列需要 Excel + xlwings。",
+        "5. 不用 Excel 也可在命令行完成全部操作：perf-xl fill / validate / summary / export 本文件。",
+        "6. 「汇总」按资金来源合计预算数、财政资金、其他资金与各时点计划支出，随项目表自动更新。",
+    ]
+    start = L.split_a1(L.HOME_BUTTONS[-1].cell)[0] + 3
+    for i, line in enumerate(how_to):
+        ws.write(start + i - 1, 1, line, fmt.section if i == 0 else fmt.text)
+    ws.write(start + len(how_to), 1, f"由 perf_xl {__version__} 生成", fmt.small)
+    _page_setup(ws, landscape=False)
+
+
+# -- 部门整体 -----------------------------------------------------------------------------------
+def _write_department(ws, dept: Department, fmt: _Formats) -> None:
+    ws.set_column("A:A", 14)
+    ws.set_column("B:B", 30)
+    ws.set_column("C:C", 14)
+    ws.set_column("D:D", 52)
+    widths = {"A": 14, "B": 30, "C": 14, "D": 52}
+    ws.merge_range("A1:D1", "部门整体绩效目标", fmt.title)
+    for field in L.DEPT_FIELDS:
+        row, _ = L.split_a1(field.cell)
+        ws.write(f"A{row}", field.caption, fmt.label)
+        _put(ws, field.cell, field.merge_to, getattr(dept, field.key), fmt.cell)
+    row = L.DEPT_FIRST_SECTION_ROW
+    full = sum(widths.values())
+
+    ws.write(f"A{row}", L.DEPT_SECTION_GOAL, fmt.section)
+    row += 1
+    for para in dept.overall_goal.split("\n") if dept.overall_goal else []:
+        ws.merge_range(f"A{row}:D{row}", para, fmt.paragraph)
+        ws.set_row(row - 1, _row_height([(para, full)]))
+        row += 1
+    row += 1
+    ws.write(f"A{row}", L.DEPT_SECTION_SUBGOALS, fmt.section)
+    row += 1
+    for col, caption in zip("ABCD", ("序号", "分项名称", "标签", "绩效目标"), strict=True):
+        ws.write(f"{col}{row}", caption, fmt.head)
+    row += 1
+    for i, goal in enumerate(dept.sub_goals, 1):
+        ws.write_number(f"A{row}", i, fmt.center)
+        ws.write_string(f"B{row}", goal.title, fmt.cell)
+        ws.write_string(f"C{row}", goal.label, fmt.center)
+        ws.write_string(f"D{row}", goal.target, fmt.cell)
+        ws.set_row(row - 1, _row_height([(goal.target, widths["D"]), (goal.title, widths["B"])]))
+        row += 1
+    row += 1
+    ws.write(f"A{row}", L.DEPT_SECTION_MEASURES, fmt.section)
+    row += 1
+    for col, caption in zip("ABC", ("序号", "保障措施", "内容"), strict=True):
+        ws.write(f"{col}{row}", caption, fmt.head)
+    ws.write(f"D{row}", "", fmt.head)
+    ws.merge_range(f"C{row}:D{row}", "内容", fmt.head)
+    row += 1
+    for i, measure in enumerate(dept.measures, 1):
+        ws.write_number(f"A{row}", i, fmt.center)
+        ws.write_string(f"B{row}", measure.title, fmt.cell)
+        ws.merge_range(f"C{row}:D{row}", measure.text, fmt.cell)
+        ws.set_row(row - 1, _row_height([(measure.text, widths["C"] + widths["D"])]))
+        row += 1
+    _page_setup(ws, area=f"A1:D{row}")
+
+
+# -- a project sheet ------------------------------------------------------------------------------
+def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _Formats) -> None:
+    """Lay out one 项目支出绩效目标表 (also used for an empty template sheet)."""
+    _set_widths(ws)
+    ws.hide_gridlines(2)
+    ws.set_row(0, 30)
+    title = f"{project.seq}.{project.name}绩效目标表" if project.name else ""
+    ws.merge_range(f"{L.TITLE}:{L.TITLE_MERGE}", "", fmt.title)
+    _formula(ws, L.TITLE, F.title(), fmt.title, title)
+    unit_fmt = fmt.text
+    _put(ws, L.UNIT_LINE.cell, L.UNIT_LINE.merge_to, project.unit, unit_fmt)
+    _put(ws, L.MONEY_UNIT_LABEL.cell, L.MONEY_UNIT_LABEL.merge_to, L.MONEY_UNIT_LABEL.text,
+         fmt.text)
+    for label in L.LABELS:
+        _put(ws, label.cell, label.merge_to, label.text, fmt.label)
+
+    _put(ws, L.CODE.cell, L.CODE.merge_to, project.code, fmt.cell)
+    _put(ws, L.NAME.cell, L.NAME.merge_to, project.name, fmt.cell)
+    for field in (L.BUDGET, L.FISCAL, L.OTHER):
+        value = getattr(project, field.key)
+        raw = project.invalid.get(field.key)
+        _put(ws, field.cell, None, raw if value is None and raw else value, fmt.money)
+    _put(ws, L.PURPOSE.cell, L.PURPOSE.merge_to, project.purpose, fmt.cell)
+    for i, field in enumerate(L.PLAN):
+        value = project.plan[i]
+        raw = project.invalid.get(field.key)
+        cell_value = value / 100 if value is not None else (raw or None)
+        _put(ws, field.cell, None, cell_value, fmt.percent)
+        budget = project.budget
+        amount = (budget * value / 100).quantize(Decimal("0.01")) if (
+            value is not None and budget is not None) else ""
+        _formula(ws, L.PLAN_AMOUNTS[i], F.plan_amount(i), fmt.amount, amount)
+    _put(ws, L.PLAN_PROFILE.cell, L.PLAN_PROFILE.merge_to, project.plan_profile, fmt.center)
+    funds_ok = (project.budget is not None and abs(
+        project.budget - (project.fiscal or 0) - (project.other or 0)) < Decimal("0.005"))
+    _formula(ws, L.FUNDS_CHECK, F.funds_check(), fmt.center,
+             "一致" if funds_ok else ("预算数不是数字" if project.budget is None
+                                    else "财政资金+其他资金≠预算数"))
+    _put(ws, L.GOAL.cell, L.GOAL.merge_to, project.goal, fmt.cell)
+    _put(ws, L.FUNDING_LINE.cell, L.FUNDING_LINE.merge_to, project.funding_line, fmt.center)
+    ws.merge_range(f"{L.STATUS}:{L.STATUS_MERGE}", "", fmt.center)
+
+    text_width = _span_width(L.PURPOSE.cell, L.PURPOSE.merge_to)
+    ws.set_row(L.split_a1(L.PURPOSE.cell)[0] - 1, _row_height([(project.purpose, text_width)]))
+    ws.set_row(L.split_a1(L.GOAL.cell)[0] - 1, _row_height([(project.goal, text_width)]))
+    ws.set_row(2, _row_height([(project.name, _span_width(L.NAME.cell, L.NAME.merge_to))]))
+
+    # The tool block (meta data and live checks) right of the print area.
+    for label in L.TOOL_LABELS:
+        _put(ws, label.cell, None, label.text, fmt.tool_label)
+    _put(ws, L.SEQ.cell, None, project.seq, fmt.tool)
+    _formula(ws, L.CODE_CHECK, F.udf_code_check(), fmt.tool, F.UDF_FALLBACK)
+    _formula(ws, L.FINDINGS_COUNT, F.udf_findings_count(), fmt.tool, F.UDF_FALLBACK)
+    for button in L.PROJECT_BUTTONS:
+        width, height = L.BUTTON_SIZE
+        ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
+                                       "width": width - 30, "height": height - 4})
+
+    # The indicator table.
+    header = L.IND_HEADER_ROW
+    for column in L.IND_COLUMNS:
+        ref = f"{column.col}{header}"
+        merge = f"{column.merge_to_col}{header}" if column.merge_to_col else None
+        _put(ws, ref, merge, column.caption, fmt.label)
+    for column in L.IND_TOOL_COLUMNS:
+        _put(ws, f"{column.col}{header}", None, column.caption, fmt.tool_label)
+    widths = {c.key: _span_width(f"{c.col}1", f"{c.merge_to_col}1" if c.merge_to_col else None)
+              for c in L.IND_COLUMNS}
+    for index in range(L.IND_CAPACITY):
+        row = L.indicator_row(index)
+        ind = project.indicators[index] if index < len(project.indicators) else None
+        for column in L.IND_COLUMNS:
+            ref = f"{column.col}{row}"
+            merge = f"{column.merge_to_col}{row}" if column.merge_to_col else None
+            value = getattr(ind, column.key) if ind else None
+            style = fmt.ind_center if column.key in ("level1", "level2", "value") else fmt.ind
+            _put(ws, ref, merge, value, style)
+        amount_col, cost_col, udf_col = (c.col for c in L.IND_TOOL_COLUMNS)
+        _formula(ws, f"{amount_col}{row}", F.indicator_amount(row), fmt.tool_num)
+        _formula(ws, f"{cost_col}{row}", F.cost_check(row), fmt.tool)
+        _formula(ws, f"{udf_col}{row}", F.udf_check(row), fmt.tool,
+                 F.UDF_FALLBACK if ind and ind.value else "")
+        if ind:
+            ws.set_row(row - 1, _row_height([(getattr(ind, k), w) for k, w in widths.items()]))
+    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
+    ws.conditional_format(f"A{first}:{L.LAST_COL}{last}", {
+        "type": "formula", "criteria": f"=COUNTA($A{first}:${L.LAST_COL}{first})>0",
+        "format": fmt.cf_border})
+    ws.conditional_format(f"A{first + 1}:A{last}", {
+        "type": "formula", "criteria": f'=AND($A{first + 1}<>"",$A{first + 1}=$A{first})',
+        "format": fmt.cf_repeat})
+    ws.conditional_format(f"B{first + 1}:B{last}", {
+        "type": "formula",
+        "criteria": f'=AND($B{first + 1}<>"",$B{first + 1}=$B{first},$A{first + 1}=$A{first})',
+        "format": fmt.cf_repeat})
+    plan_range = f"{L.PLAN[0].cell}:{L.PLAN[-1].cell}"
+    p0 = L.PLAN[0].cell
+    ws.conditional_format(plan_range, {
+        "type": "formula", "criteria": f"=AND(ISNUMBER({p0}),ROUND({p0}*100,0)<>{p0}*100)",
+        "format": fmt.cf_fraction})
+    status = L.STATUS
+    for text, style in (("错误", fmt.cf_error), ("警告", fmt.cf_warning), ("通过", fmt.cf_ok)):
+        ws.conditional_format(status, {"type": "text", "criteria": "begins with", "value": text,
+                                       "format": style})
+
+    # Drop-downs (warnings, not stops: a user may type a funding line of their own).
+    codes = L.quote_sheet(L.CODES_SHEET)
+    n1, n2 = len(indicator_tree.level1_names()), len(indicator_tree.level2_names())
+    col1, col2 = L.CODES_COLUMNS["level1"], L.CODES_COLUMNS["level2"]
+    r0 = L.CODES_FIRST_ROW
+    ws.data_validation(f"A{first}:A{last}", {
+        "validate": "list", "source": f"={codes}${col1}${r0}:${col1}${r0 + n1 - 1}",
+        "error_type": "warning", "error_title": "一级指标",
+        "error_message": "不在指标体系中：产出指标 / 效益指标 / 满意度指标（或成本指标）"})
+    ws.data_validation(f"B{first}:B{last}", {
+        "validate": "list", "source": f"={codes}${col2}${r0}:${col2}${r0 + n2 - 1}",
+        "error_type": "warning", "error_title": "二级指标", "error_message": "不在指标体系中"})
+    fl = L.CODES_COLUMNS["funding_line"]
+    lines = _funding_lines(dept) if dept else list(FUNDING_LINES)
+    ws.data_validation(L.FUNDING_LINE.cell, {
+        "validate": "list", "source": f"={codes}${fl}${r0}:${fl}${r0 + len(lines) - 1}",
+        "error_type": "information", "error_title": "资金来源",
+        "error_message": "新的资金来源将在汇总中单列一行。"})
+    pc = L.CODES_COLUMNS["profile"]
+    ws.data_validation(L.PLAN_PROFILE.cell, {
+        "validate": "list", "source": f"={codes}${pc}${r0}:${pc}${r0 + len(PLAN_PROFILES) - 1}",
+        "error_type": "warning", "error_title": "支出计划模板",
+        "error_message": "请选择：" + "、".join(PLAN_PROFILES)})
+    ws.data_validation(plan_range, {
+        "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+        "error_type": "warning", "error_title": "资金支出计划",
+        "error_message": "累计支出进度应在 0%–100% 之间",
+        "input_title": "累计百分比", "input_message": "例如 25%；12月底应为 100%"})
+    for field in (L.BUDGET, L.FISCAL, L.OTHER):
+        ws.data_validation(field.cell, {
+            "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
+            "error_title": field.caption, "error_message": "金额应为不小于 0 的数字（万元）"})
+
+    ws.freeze_panes(3, 0)
+    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
+    ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
+             "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
+
+
+def _write_project(ws, project: Project, dept: Department, fmt: _Formats) -> None:
+    write_project_sheet(ws, project, dept, fmt)
+
+
+def _funding_lines(dept: Department) -> list[str]:
+    """The standard funding lines, then any the projects use that are not standard."""
+    lines = list(FUNDING_LINES)
+    for p in dept.projects:
+        if p.funding_line and p.funding_line not in lines:
+            lines.append(p.funding_line)
+    return lines
+
+
+# -- 汇总 -----------------------------------------------------------------------------------------
+def _write_summary(ws, dept: Department, fmt: _Formats) -> None:
+    ws.hide_gridlines(2)
+    n_list = len(L.SUMMARY_LIST_COLUMNS)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, n_list - 1, 12)
+    ws.set_column(3, 3, 40)
+    last_col = L.col_letter(len(L.SUMMARY_BY_LINE_COLUMNS))
+    ws.merge_range(f"A1:{last_col}1",
+                   f"{dept.unit_name} {dept.year or ''} 年预算项目绩效目标汇总表", fmt.title)
+    ws.write("A2", f"单位：{dept.unit_code} {dept.unit_name}".strip(), fmt.text)
+    ws.write(f"{last_col}2", "单位：万元", fmt.text)
+
+    # The project list (live links), below the by-line table.
+    lines = _funding_lines(dept)
+    head = L.SUMMARY_BY_LINE_HEADER_ROW
+    list_header = head + len(lines) + 4
+    first = list_header + 1
+    last = list_header + max(len(dept.projects), 1)
+    ws.write(f"A{list_header - 1}", "项目清单（各列链接到项目表，随项目表自动更新）", fmt.section)
+    for j, caption in enumerate(L.SUMMARY_LIST_COLUMNS):
+        ws.write(list_header - 1, j, caption, fmt.head)
+    col = {c: L.col_letter(j + 1) for j, c in enumerate(L.SUMMARY_LIST_COLUMNS)}
+    for i, project in enumerate(dept.projects):
+        r = first + i
+        q = L.quote_sheet(project.sheet or "")
+        links = {
+            "序号": (f"={q}{L.SEQ.cell}", fmt.center, project.seq),
+            "资金来源": (f"={q}{L.FUNDING_LINE.cell}&\"\"", fmt.cell, project.funding_line),
+            "项目编码": (f"={q}{L.CODE.cell}&\"\"", fmt.cell, project.code),
+            "项目名称": (f"={q}{L.NAME.cell}&\"\"", fmt.cell, project.name),
+            "预算数": (f"={q}{L.BUDGET.cell}", fmt.money, project.budget),
+            "财政资金": (f"={q}{L.FISCAL.cell}", fmt.money, project.fiscal or 0),
+            "其他资金": (f"={q}{L.OTHER.cell}", fmt.money, project.other or 0),
+            "校验状态": (f"={q}{L.STATUS}&\"\"", fmt.center, ""),
+        }
+        for k, cp in enumerate(CHECKPOINTS):
+            pct = project.plan[k]
+            links[f"{cp}（%）"] = (f'=IF({q}{L.PLAN[k].cell}="","",{q}{L.PLAN[k].cell})',
+                                  fmt.percent, pct / 100 if pct is not None else "")
+            amount = (project.budget * pct / 100).quantize(Decimal("0.01")) if (
+                pct is not None and project.budget is not None) else ""
+            links[f"{cp}（万元）"] = (f"={q}{L.PLAN_AMOUNTS[k]}", fmt.money, amount)
+        for caption, (formula, style, cached) in links.items():
+            _formula(ws, f"{col[caption]}{r}", formula, style, cached)
+        ws.write_url(f"{col['工作表']}{r}", f"internal:{q}A1", string=project.sheet or "")
+
+    # By funding line: SUMIFS over the list, so totals follow every edit in Excel and WPS.
+    for j, caption in enumerate(L.SUMMARY_BY_LINE_COLUMNS):
+        ws.write(head - 1, j, caption, fmt.head)
+    rng = {c: f"${col[c]}${first}:${col[c]}${last}" for c in col}
+    sums = {"预算数": "预算数", "财政资金": "财政资金", "其他资金": "其他资金",
+            **{f"{cp}计划支出": f"{cp}（万元）" for cp in CHECKPOINTS}}
+    for i, line in enumerate(lines):
+        r = head + 1 + i
+        ws.write_string(f"A{r}", line, fmt.cell)
+        members = [p for p in dept.projects if p.funding_line == line]
+        _formula(ws, f"B{r}", f'=COUNTIF({rng["资金来源"]},$A{r})', fmt.center, len(members))
+        for j, caption in enumerate(L.SUMMARY_BY_LINE_COLUMNS[2:], start=3):
+            source = sums[caption]
+            cached = _sum_cached(members, source)
+            _formula(ws, f"{L.col_letter(j)}{r}", f"=SUMIFS({rng[source]},{rng['资金来源']},$A{r})",
+                     fmt.money, cached)
+    total_row = head + 1 + len(lines)
+    ws.write_string(f"A{total_row}", "合计", fmt.label)
+    for j in range(2, len(L.SUMMARY_BY_LINE_COLUMNS) + 1):
+        letter = L.col_letter(j)
+        style = fmt.center if j == 2 else fmt.money
+        cached = (len(dept.projects) if j == 2 else
+                  _sum_cached(dept.projects, sums[L.SUMMARY_BY_LINE_COLUMNS[j - 1]]))
+        _formula(ws, f"{letter}{total_row}", f"=SUM({letter}{head + 1}:{letter}{total_row - 1})",
+                 style, cached)
+    ws.freeze_panes(head, 1)
+    _page_setup(ws, landscape=True, area=f"A1:{L.col_letter(n_list)}{last}")
+
+
+def _sum_cached(projects: list[Project], source: str) -> Decimal:
+    total = Decimal(0)
+    for p in projects:
+        if source in ("预算数", "财政资金", "其他资金"):
+            value = {"预算数": p.budget, "财政资金": p.fiscal, "其他资金": p.other}[source]
+            total += value or 0
+        else:
+            k = next(i for i, cp in enumerate(CHECKPOINTS) if source.startswith(cp))
+            if p.plan[k] is not None and p.budget is not None:
+                total += (p.budget * p.plan[k] / 100).quantize(Decimal("0.01"))
+    return total
+
+
+# -- 校验结果, 代码表, xlwings.conf -----------------------------------------------------------------
+FINDINGS_COLUMNS = ("序号", "级别", "代码", "审核意见", "项目编码", "工作表", "单元格", "问题说明")
+
+
+def _write_findings(ws, fmt: _Formats) -> None:
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 2, 8)
+    ws.set_column(3, 3, 20)
+    ws.set_column(4, 4, 24)
+    ws.set_column(5, 5, 22)
+    ws.set_column(6, 6, 8)
+    ws.set_column(7, 7, 70)
+    ws.merge_range("A1:H1", "校验结果", fmt.title)
+    ws.write("A2", "尚未校验。点击首页「校验全部项目」或运行 perf-xl validate 本文件 --write。", fmt.text)
+    for j, caption in enumerate(FINDINGS_COLUMNS):
+        ws.write(3, j, caption, fmt.head)
+    ws.freeze_panes(4, 0)
+    _page_setup(ws, landscape=True)
+
+
+def _write_codes(ws, dept: Department, fmt: _Formats) -> None:
+    lists = {
+        "level1": ("一级指标", indicator_tree.level1_names()),
+        "level2": ("二级指标", indicator_tree.level2_names()),
+        "funding_line": ("资金来源", _funding_lines(dept)),
+        "operator": ("运算符", list(OPERATORS)),
+        "profile": ("支出计划模板", list(PLAN_PROFILES)),
+    }
+    for key, (caption, values) in lists.items():
+        col = L.CODES_COLUMNS[key]
+        ws.set_column(f"{col}:{col}", 26)
+        ws.write(f"{col}1", caption, fmt.head)
+        for i, value in enumerate(values):
+            ws.write_string(f"{col}{L.CODES_FIRST_ROW + i}", value, fmt.cell)
+
+
+XLWINGS_SETTINGS: tuple[tuple[str, str | bool], ...] = (
+    ("Interpreter_Win", "python"),
+    ("Interpreter_Mac", ""),
+    ("PYTHONPATH", ""),
+    ("Conda Path", ""),
+    ("Conda Env", ""),
+    ("UDF Modules", "perf_xl.excel.udfs"),
+    ("Debug UDFs", False),
+    ("Use UDF Server", False),
+    ("Show Console", False),
+)
+
+
+def _write_xlwings_conf(ws, fmt: _Formats) -> None:
+    # xlwings reads the settings from A1 down to the first empty row.
+    ws.set_column("A:A", 20)
+    ws.set_column("B:B", 40)
+    for i, (key, value) in enumerate(XLWINGS_SETTINGS):
+        ws.write_string(i, 0, key)
+        if isinstance(value, bool):
+            ws.write_boolean(i, 1, value)
+        elif value:
+            ws.write_string(i, 1, value)
+    ws.write_string(len(XLWINGS_SETTINGS) + 2, 0,
+                    "xlwings 设置：Interpreter_Win 为 Python 解释器（python 或完整路径）；"
+                    "UDF Modules 为 perf_xl 的工作表函数模块；PYTHONPATH 留空。")

@@ -1,0 +1,82 @@
+"""The formulas of a project sheet, built from the layout.
+
+Native formulas use only functions that Excel, WPS and LibreOffice compute alike (IF, ROUND,
+SEARCH, SUBSTITUTE, SUMIFS, COUNTIFS …). Python UDF cells (PT_*) are wrapped in IFERROR so
+a workbook opened without xlwings shows a hint instead of #NAME?.
+"""
+
+from __future__ import annotations
+
+from . import layout as L
+
+UDF_FALLBACK = "需启用 Python"
+
+
+def _abs(ref: str) -> str:
+    row, col = L.split_a1(ref)
+    return f"${L.col_letter(col)}${row}"
+
+
+def udf(call: str) -> str:
+    return f'=IFERROR({call},"{UDF_FALLBACK}")'
+
+
+def title() -> str:
+    name, seq = L.NAME.cell, L.SEQ.cell
+    return f'=IF({name}="","",{seq}&"."&{name}&"绩效目标表")'
+
+
+def plan_amount(index: int) -> str:
+    """Cumulative spend in 万元 at checkpoint ``index``: 预算数 × %."""
+    pct = L.PLAN[index].cell
+    budget = _abs(L.BUDGET.cell)
+    return f'=IF(OR({pct}="",NOT(ISNUMBER({pct})),NOT(ISNUMBER({budget}))),"",ROUND({budget}*{pct},2))'
+
+
+def funds_check() -> str:
+    """财政资金 + 其他资金 against 预算数 (tolerance 0.005 万元)."""
+    b, f, o = L.BUDGET.cell, L.FISCAL.cell, L.OTHER.cell
+    return (f'=IF(NOT(ISNUMBER({b})),"预算数不是数字",'
+            f'IF(ABS({b}-N({f})-N({o}))<0.005,"一致","财政资金+其他资金≠预算数"))')
+
+
+# Characters stripped from an indicator value before reading its amount natively.
+_STRIP = ("≤", "≦", "<", "＜", "=", "＝", "≥", "≧", ">", "＞", " ", "　")
+
+
+def indicator_amount(row: int) -> str:
+    """The money amount of an indicator value in 万元 ("≤460万元" -> 460), else ""."""
+    value = f"{L.IND_COLUMN_BY_KEY['value'].col}{row}"
+    inner = value
+    for ch in _STRIP:
+        inner = f'SUBSTITUTE({inner},"{ch}","")'
+    wan = f'IFERROR(--SUBSTITUTE({inner},"万元",""),"")'
+    yuan = f'IFERROR(--SUBSTITUTE({inner},"元","")/10000,"")'
+    return (f'=IF(ISNUMBER(SEARCH("万元",{value})),{wan},'
+            f'IF(ISNUMBER(SEARCH("元",{value})),{yuan},""))')
+
+
+def cost_check(row: int) -> str:
+    """A cost indicator's amount against 预算数: flags only what is clearly wrong."""
+    level2 = f"{L.IND_COLUMN_BY_KEY['level2'].col}{row}"
+    level1 = f"{L.IND_COLUMN_BY_KEY['level1'].col}{row}"
+    amount = f"{L.IND_TOOL_COLUMNS[0].col}{row}"
+    budget = _abs(L.BUDGET.cell)
+    is_cost = f'OR(ISNUMBER(SEARCH("成本",{level2})),ISNUMBER(SEARCH("成本",{level1})))'
+    return (f'=IF(AND({is_cost},ISNUMBER({amount}),ISNUMBER({budget})),'
+            f'IF({amount}>{budget}+0.005,"超出预算数",IF(ABS({amount}-{budget})<0.005,"等于预算数","")),"")')
+
+
+def udf_check(row: int) -> str:
+    c = L.IND_COLUMN_BY_KEY
+    args = ",".join(f"{c[k].col}{row}" for k in ("level1", "level2", "level3", "value"))
+    value = f"{c['value'].col}{row}"
+    return f'=IF({value}="","",IFERROR(PT_CHECK({args},{_abs(L.BUDGET.cell)}),"{UDF_FALLBACK}"))'
+
+
+def udf_code_check() -> str:
+    return udf(f"PT_CODE_CHECK({L.CODE.cell})")
+
+
+def udf_findings_count() -> str:
+    return udf(f"PT_FINDINGS_COUNT($A$1:${L.LAST_COL}${L.IND_LAST_ROW})")

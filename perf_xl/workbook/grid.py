@@ -1,0 +1,98 @@
+"""A worksheet as a grid of plain values: what every reader and operation works on.
+
+Loaders: python-calamine (fast, for reading whole workbooks) and, for a workbook already
+open in openpyxl or in Excel, an adapter builds the same Grid. Empty cells are ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import WorkbookError
+from . import layout as L
+from .safety import check_workbook_file
+
+
+class Grid:
+    """Values of one sheet, addressed by A1 references (row 1 is index 0)."""
+
+    def __init__(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.name = name
+        self.rows = [[_clean(v) for v in row] for row in rows]
+
+    def at(self, row: int, col: int) -> Any:
+        """Value at 1-based (row, col); None outside the data."""
+        if row < 1 or col < 1 or row > len(self.rows):
+            return None
+        line = self.rows[row - 1]
+        return line[col - 1] if col <= len(line) else None
+
+    def get(self, ref: str) -> Any:
+        return self.at(*L.split_a1(ref))
+
+    def text(self, ref: str) -> str:
+        value = self.get(ref)
+        return "" if value is None else _as_text(value)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def is_empty(self) -> bool:
+        return all(v is None for row in self.rows for v in row)
+
+    def find(self, text: str, max_row: int = 60, max_col: int = 12) -> str | None:
+        """The first cell (row by row) whose compacted text equals ``text``."""
+        wanted = compact(text)
+        for r in range(1, min(self.height, max_row) + 1):
+            for c in range(1, max_col + 1):
+                value = self.at(r, c)
+                if isinstance(value, str) and compact(value) == wanted:
+                    return L.a1(r, c)
+        return None
+
+
+def compact(text: str) -> str:
+    """Text without whitespace and with half-width brackets/colons, for label matching."""
+    table = str.maketrans({"(": "（", ")": "）", ":": "："})
+    return "".join(str(text).split()).translate(table)
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def load_grids(path: str | Path, only: Iterable[str] | None = None) -> tuple[list[str], dict[str, Grid]]:
+    """Every sheet's name (in order) and the grids of the wanted ones, via python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    check_workbook_file(path)
+    wanted = set(only) if only is not None else None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        grids = {}
+        for name in names:
+            if wanted is not None and name not in wanted:
+                continue
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            grids[name] = Grid(name, rows)  # skip_empty_area=False: row 0 is row 1
+    except WorkbookError:
+        raise
+    except Exception as exc:  # calamine raises its own types for every kind of damage
+        raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(path)) from None
+    return names, grids
+

@@ -1,0 +1,221 @@
+"""Read a master workbook back into the model, through the layout.
+
+Build → read gives the model that was built. A project sheet whose layout a user broke
+(a row inserted, a caption moved, everything deleted) is not guessed at: it is reported as a
+PT502 problem naming the cell where a caption was expected and where it is now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ..errors import WorkbookError
+from ..model import Department, Indicator, Measure, Project, SubGoal
+from . import layout as L
+from .grid import Grid, compact, load_grids
+
+
+@dataclass
+class LayoutProblem:
+    """A sheet that no longer matches the layout (PT502)."""
+
+    sheet: str
+    cell: str
+    message: str
+    code: str = "PT502"
+
+
+@dataclass
+class ReadResult:
+    department: Department
+    problems: list[LayoutProblem] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # every sheet, in order
+
+
+_SHEET_SEQ = re.compile(r"^(\d{1,4})\s")
+
+
+def read_workbook(path: str | Path) -> ReadResult:
+    """Read a perf_xl master workbook (.xlsm/.xlsx) into the model."""
+    names, grids = load_grids(path)
+    result = department_from_grids(names, grids)
+    if not result.department.projects and not result.problems and (
+            L.DEPARTMENT_SHEET not in names):
+        raise WorkbookError(
+            f"不是 perf_xl 主工作簿：没有「{L.DEPARTMENT_SHEET}」工作表，也没有项目绩效目标表",
+            path=str(path))
+    return result
+
+
+def department_from_grids(names: list[str], grids: dict[str, Grid]) -> ReadResult:
+    dept = Department()
+    result = ReadResult(dept, sheets=list(names))
+    if L.DEPARTMENT_SHEET in grids:
+        _read_department(grids[L.DEPARTMENT_SHEET], dept)
+    for name in names:
+        grid = grids.get(name)
+        if grid is None or not is_project_sheet(name, grid):
+            continue
+        project, problems = project_from_grid(grid)
+        result.problems.extend(problems)
+        if project is not None:
+            dept.projects.append(project)
+    return result
+
+
+def is_project_sheet(name: str, grid: Grid) -> bool:
+    """A sheet meant as a project sheet: named "NN …" or showing the table's captions."""
+    if name in L.FIXED_SHEETS:
+        return False
+    if _SHEET_SEQ.match(name):
+        return True
+    captions = {compact(lab.text) for lab in L.LABELS[:4]}
+    found = sum(1 for r in range(1, 16) for c in range(1, 8)
+                if isinstance(grid.at(r, c), str) and compact(grid.at(r, c)) in captions)
+    return found >= 2
+
+
+# -- a project sheet -----------------------------------------------------------------------------
+def check_layout(grid: Grid) -> list[LayoutProblem]:
+    """Every caption where the layout puts it; PT502 problems for those that moved."""
+    if grid.is_empty():
+        return [LayoutProblem(grid.name, L.CODE.cell,
+                              "项目表是空的：没有任何内容（可从首页「新增项目表」重新生成，或删除此表）")]
+    expected = [(lab.cell, lab.text) for lab in L.LABELS]
+    expected += [(f"{c.col}{L.IND_HEADER_ROW}", c.caption) for c in L.IND_COLUMNS]
+    problems = []
+    for cell, text in expected:
+        if compact(grid.text(cell)) == compact(text):
+            continue
+        now = grid.find(text)
+        found = grid.text(cell)
+        if now:
+            msg = f"版式已改变：「{text}」应在 {cell}，现在在 {now}（插入或删除了行/列？）"
+        elif found:
+            msg = f"版式已改变：{cell} 应为「{text}」，现为「{found}」"
+        else:
+            msg = f"版式已改变：{cell} 应为「{text}」，现为空"
+        problems.append(LayoutProblem(grid.name, cell, msg))
+    return problems
+
+
+def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
+    """The project on a sheet, or None with the layout problems that prevent reading it."""
+    problems = check_layout(grid)
+    if problems:
+        return None, problems
+    invalid: dict[str, str] = {}
+    project = Project(seq=_seq(grid), code=grid.text(L.CODE.cell), name=grid.text(L.NAME.cell),
+                      sheet=grid.name)
+    project.unit = grid.text(L.UNIT_LINE.cell)
+    for f in (L.BUDGET, L.FISCAL, L.OTHER):
+        setattr(project, f.key, _money(grid.get(f.cell), f.key, invalid))
+    project.purpose = grid.text(L.PURPOSE.cell)
+    project.plan = [_percent(grid.get(f.cell), f.key, invalid) for f in L.PLAN]
+    project.plan_profile = grid.text(L.PLAN_PROFILE.cell)
+    project.goal = grid.text(L.GOAL.cell)
+    project.funding_line = grid.text(L.FUNDING_LINE.cell)
+    project.invalid = invalid
+    project.indicators = list(_indicators(grid))
+    return project, []
+
+
+def _seq(grid: Grid) -> int:
+    value = grid.get(L.SEQ.cell)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    m = _SHEET_SEQ.match(grid.name)
+    return int(m.group(1)) if m else 0
+
+
+def _indicators(grid: Grid):
+    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+        values = {c.key: grid.text(f"{c.col}{row}") for c in L.IND_COLUMNS}
+        if any(values.values()):
+            yield Indicator(**values)
+
+
+def _number_text(text: str) -> str:
+    return text.replace(",", "").replace("，", "").replace(" ", "").strip()
+
+
+def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
+    """A 万元 amount; text that is not a number goes to ``invalid`` (PT202 reports it)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        invalid[key] = str(value)
+        return None
+    if isinstance(value, (int, float)):
+        return _decimal(value)
+    text = str(value)
+    try:
+        return Decimal(_number_text(text).removesuffix("万元"))
+    except InvalidOperation:
+        invalid[key] = text.strip()
+        return None
+
+
+def _percent(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
+    """A cumulative percentage: the cell holds a fraction (0.25 shown as 25%)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _tidy(_decimal(value) * 100)
+    text = _number_text(str(value))
+    try:
+        if text.endswith(("%", "％")):
+            return _tidy(Decimal(text[:-1]))
+        return _tidy(Decimal(text) * 100)
+    except InvalidOperation:
+        invalid[key] = str(value).strip()
+        return None
+
+
+def _decimal(value: float | int) -> Decimal:
+    # repr() of a float is the shortest text that reads back to it: 42.78 stays 42.78.
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Drop float noise below 1e-9 (0.8333 * 100 -> 83.33)."""
+    return value.quantize(Decimal("1e-9")).normalize()
+
+
+# -- 部门整体 -----------------------------------------------------------------------------------
+def _read_department(grid: Grid, dept: Department) -> None:
+    for f in L.DEPT_FIELDS:
+        value = grid.get(f.cell)
+        if f.kind == "int":
+            setattr(dept, f.key, int(value) if isinstance(value, (int, float)) else None)
+        else:
+            setattr(dept, f.key, grid.text(f.cell))
+    sections = {}
+    for row in range(1, grid.height + 1):
+        text = grid.text(f"A{row}")
+        if text in (L.DEPT_SECTION_GOAL, L.DEPT_SECTION_SUBGOALS, L.DEPT_SECTION_MEASURES):
+            sections[text] = row
+    end = grid.height + 1
+    goal_row = sections.get(L.DEPT_SECTION_GOAL)
+    sub_row = sections.get(L.DEPT_SECTION_SUBGOALS, end)
+    measure_row = sections.get(L.DEPT_SECTION_MEASURES, end)
+    if goal_row:
+        paragraphs = [grid.text(f"A{r}") for r in range(goal_row + 1, min(sub_row, measure_row))]
+        dept.overall_goal = "\n".join(p for p in paragraphs if p)
+    if sub_row < end:
+        for r in range(sub_row + 2, measure_row):  # +2: skip the header row
+            title = grid.text(f"B{r}")
+            if title:
+                dept.sub_goals.append(SubGoal(title, grid.text(f"C{r}"), grid.text(f"D{r}")))
+    if measure_row < end:
+        for r in range(measure_row + 2, end):
+            title = grid.text(f"B{r}")
+            if title:
+                dept.measures.append(Measure(title, grid.text(f"C{r}")))
+
+
+__all__ = ["LayoutProblem", "ReadResult", "project_from_grid", "read_workbook"]

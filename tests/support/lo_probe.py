@@ -1,0 +1,195 @@
+"""Open workbooks in LibreOffice over UNO, recalculate, and report what a real client sees.
+
+Run with the interpreter that has python3-uno (Debian's /usr/bin/python3), not the
+project's: ``/usr/bin/python3 lo_probe.py request.json`` prints one JSON object.
+
+request.json: {"files": [{"path": ..., "cells": {"sheet": ["C4", ...]},
+                          "set": {"sheet": {"C4": 1.5}}, "save_as": "x.xlsx"?}]}
+Per file it reports: sheets, error cells (sheet, cell, error code) after calculateAll(),
+the requested cell values (after any "set" edits and recalculation), and every form
+control button (sheet, label, bound script URL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import uno  # python3-uno
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+FORMULA_RESULT_ERRORS = {
+    501: "Err:501", 502: "Err:502", 503: "#NUM!", 504: "Err:504", 507: "Err:507",
+    508: "Err:508", 509: "Err:509", 510: "Err:510", 511: "Err:511", 512: "Err:512",
+    519: "#VALUE!", 521: "Err:521", 522: "Err:522", 523: "Err:523", 524: "#REF!",
+    525: "#NAME?", 526: "Err:526", 527: "Err:527", 532: "#DIV/0!", 32767: "#N/A",
+}
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def start_office(profile: str):
+    pipe = "perfxl_" + uuid.uuid4().hex
+    cmd = [
+        shutil.which("soffice") or "soffice",
+        f"-env:UserInstallation=file://{profile}",
+        "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+        "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.time() + 60
+    while True:
+        try:
+            ctx = resolver.resolve(
+                f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except NoConnectException:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("LibreOffice did not start") from None
+            time.sleep(0.2)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    return proc, desktop
+
+
+def cell_value(cell):
+    err = cell.getError()
+    if err:
+        return {"error": FORMULA_RESULT_ERRORS.get(err, f"Err:{err}")}
+    kind = cell.getType().value  # EMPTY VALUE TEXT FORMULA
+    if kind == "EMPTY":
+        return None
+    if kind == "VALUE":
+        return cell.getValue()
+    if kind == "TEXT":
+        return cell.getString()
+    # FORMULA: com.sun.star.sheet.FormulaResult VALUE = 1, STRING = 2
+    if cell.FormulaResultType2 == 1:
+        return cell.getValue()
+    return cell.getString()
+
+
+def error_cells(sheet):
+    cursor = sheet.createCursor()
+    cursor.gotoEndOfUsedArea(False)
+    last_row = cursor.getRangeAddress().EndRow
+    last_col = cursor.getRangeAddress().EndColumn
+    found = []
+    if last_row < 0:
+        return found
+    rng = sheet.getCellRangeByPosition(0, 0, last_col, last_row)
+    # Only formula cells can hold errors; query them in one call.
+    from com.sun.star.sheet.CellFlags import FORMULA  # type: ignore[import-not-found]
+    ranges = rng.queryContentCells(FORMULA)
+    for addr in ranges.getRangeAddresses():
+        for r in range(addr.StartRow, addr.EndRow + 1):
+            for c in range(addr.StartColumn, addr.EndColumn + 1):
+                cell = sheet.getCellByPosition(c, r)
+                err = cell.getError()
+                if err:
+                    found.append({"cell": cell.AbsoluteName.split(".")[-1].replace("$", ""),
+                                  "error": FORMULA_RESULT_ERRORS.get(err, f"Err:{err}")})
+    return found
+
+
+def buttons(sheet):
+    found = []
+    forms = sheet.getDrawPage().getForms()
+    for fi in range(forms.getCount()):
+        form = forms.getByIndex(fi)
+        for ci in range(form.getCount()):
+            control = form.getByIndex(ci)
+            events = form.getScriptEvents(ci)
+            scripts = [e.ScriptCode for e in events]
+            label = getattr(control, "Label", "")
+            found.append({"name": control.Name, "label": label, "scripts": scripts})
+    return found
+
+
+def probe(desktop, spec):
+    url = uno.systemPathToFileUrl(os.path.abspath(spec["path"]))
+    args = (prop("Hidden", True), prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0))
+    doc = desktop.loadComponentFromURL(url, "_blank", 0, args)
+    if doc is None:
+        return {"path": spec["path"], "loaded": False}
+    try:
+        doc.calculateAll()
+        sheets = doc.getSheets()
+        for sheet_name, cells in spec.get("set", {}).items():
+            sheet = sheets.getByName(sheet_name)
+            for ref, value in cells.items():
+                cell = sheet.getCellRangeByName(ref)
+                if isinstance(value, (int, float)):
+                    cell.setValue(value)
+                else:
+                    cell.setString(value)
+        if spec.get("set"):
+            doc.calculateAll()
+        out = {"path": spec["path"], "loaded": True, "sheets": list(sheets.getElementNames()),
+               "errors": {}, "values": {}, "buttons": {}}
+        for name in out["sheets"]:
+            sheet = sheets.getByName(name)
+            errs = error_cells(sheet)
+            if errs:
+                out["errors"][name] = errs
+            btns = buttons(sheet)
+            if btns:
+                out["buttons"][name] = btns
+        for sheet_name, refs in spec.get("cells", {}).items():
+            sheet = sheets.getByName(sheet_name)
+            out["values"][sheet_name] = {
+                ref: cell_value(sheet.getCellRangeByName(ref)) for ref in refs}
+        has_vba = doc.BasicLibraries.hasByName("VBAProject") if hasattr(doc, "BasicLibraries") else False
+        out["basic_modules"] = []
+        if has_vba:
+            lib = doc.BasicLibraries.getByName("VBAProject")
+            out["basic_modules"] = list(lib.getElementNames())
+        if spec.get("save_as"):
+            filt = spec.get("filter", "Calc MS Excel 2007 XML")
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(spec["save_as"])),
+                           (prop("FilterName", filt),))
+        return out
+    finally:
+        doc.close(True)
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        request = json.load(fh)
+    profile = tempfile.mkdtemp(prefix="perfxl-lo-")
+    proc, desktop = start_office(profile)
+    results = []
+    try:
+        for spec in request["files"]:
+            try:
+                results.append(probe(desktop, spec))
+            except Exception as exc:  # report, keep probing the others
+                results.append({"path": spec["path"], "loaded": False, "exception": repr(exc)})
+    finally:
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+    json.dump({"results": results}, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()

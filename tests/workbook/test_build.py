@@ -1,0 +1,99 @@
+import zipfile
+from decimal import Decimal
+
+import pytest
+from oletools.olevba import VBA_Parser
+from python_calamine import CalamineWorkbook
+from support.samples import sample_department
+
+from perf_xl.workbook import layout as L
+from perf_xl.workbook.build import XLWINGS_SETTINGS, build_workbook
+from perf_xl.workbook.vba import project_modules
+
+
+def test_sheet_order_and_names(sample_book):
+    names = CalamineWorkbook.from_path(str(sample_book)).sheet_names
+    assert names[:2] == [L.HOME_SHEET, L.DEPARTMENT_SHEET]
+    assert names[-4:] == [L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
+    projects = names[2:-4]
+    assert projects == ["01 国家赔偿", "02 综合事务经费", "03 市中级人民法院聘用制书记员工资",
+                        "04 提前下达2024年省级基层公检法司转移支付资金"]
+    assert all(len(n) <= 31 for n in names)
+
+
+def test_vba_project_is_exactly_macros_plus_xlwings(sample_book):
+    """oletools (not our code) parses the VBA project: every module of macros/ and xlwings,
+    each identical to its source file, plus one document module per sheet."""
+    parser = VBA_Parser(str(sample_book))
+    found = {name.rsplit(".", 1)[0]: code for _f, _s, name, code in parser.extract_macros()}
+    parser.close()
+    expected = {m.name: m.source for m in project_modules()}
+    documents = {n for n in found if n == "ThisWorkbook" or n.startswith("Sheet")}
+    assert set(found) - documents == set(expected)
+    for name, source in expected.items():
+        assert found[name] == source, f"module {name} differs from its source"
+    sheets = CalamineWorkbook.from_path(str(sample_book)).sheet_names
+    assert documents == {"ThisWorkbook", *(f"Sheet{i}" for i in range(1, len(sheets) + 1))}
+
+
+def test_macros_are_ascii_and_name_their_python_functions():
+    modules = {m.name: m.source for m in project_modules()}
+    perfxl = modules["PerfXL"]
+    perfxl.encode("ascii")
+    for button in L.HOME_BUTTONS + L.PROJECT_BUTTONS:
+        assert f"Sub {button.macro}()" in perfxl
+    assert 'RunPython "import perf_xl.excel.buttons' in perfxl
+
+
+def test_xlwings_conf_sheet(sample_book):
+    rows = CalamineWorkbook.from_path(str(sample_book)).get_sheet_by_name(
+        L.XLWINGS_CONF_SHEET).to_python()
+    settings = {r[0]: r[1] for r in rows[: len(XLWINGS_SETTINGS)]}
+    assert settings["UDF Modules"] == "perf_xl.excel.udfs"
+    assert settings["PYTHONPATH"] == ""
+    assert settings["Interpreter_Win"] == "python"
+
+
+def test_calamine_reads_the_model_values_at_layout_cells(sample_book):
+    """A second, independent reader finds the budgets and indicator values where the
+    layout says they are."""
+    book = CalamineWorkbook.from_path(str(sample_book))
+    dept = sample_department()
+    names = book.sheet_names[2:-4]
+    for project, name in zip(dept.projects, names, strict=True):
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+        def at(ref, rows=rows):
+            r, c = L.split_a1(ref)
+            return rows[r - 1][c - 1]
+
+        assert Decimal(repr(at(L.BUDGET.cell))) == project.budget
+        assert at(L.CODE.cell) == project.code
+        for i, ind in enumerate(project.indicators):
+            assert at(L.cell_of("value", i)) == ind.value
+            assert at(L.cell_of("level3", i)) == ind.level3
+        for i, pct in enumerate(project.plan):
+            cell = at(L.PLAN[i].cell)
+            assert (cell == "") if pct is None else (Decimal(repr(cell)) * 100 == pct)
+
+
+def test_print_setup_and_freeze(sample_book):
+    with zipfile.ZipFile(sample_book) as z:
+        sheet = z.read("xl/worksheets/sheet3.xml").decode()
+        workbook = z.read("xl/workbook.xml").decode()
+    assert 'paperSize="9"' in sheet and 'fitToPage="1"' in sheet and 'fitToHeight="0"' in sheet
+    assert "&amp;A" in sheet and "&amp;P" in sheet  # footer: sheet name and page number
+    assert '<pane ySplit="3"' in sheet
+    assert "_xlnm.Print_Titles" in workbook and "_xlnm.Print_Area" in workbook
+    assert sheet.count("<dataValidation ") >= 5
+
+
+def test_too_many_indicators_is_refused(tmp_path):
+    from perf_xl.errors import PerfXLError
+
+    dept = sample_department()
+    dept.projects[0].indicators *= 10
+    with pytest.raises(PerfXLError, match="最多容纳"):
+        build_workbook(dept, tmp_path / "x.xlsm")
+    assert not (tmp_path / "x.xlsm").exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind

@@ -1,0 +1,85 @@
+"""LibreOffice — a client nobody here wrote — opens the built workbook, recalculates every
+formula, and shows which macro each button runs."""
+
+from decimal import Decimal
+
+from support.lo import probe
+from support.samples import sample_department
+
+from perf_xl.model import CHECKPOINTS
+from perf_xl.workbook import layout as L
+from perf_xl.workbook.build import _funding_lines
+
+
+def summary_cells(dept):
+    """Cells of the by-funding-line table: (line, column caption) -> A1 reference."""
+    head = L.SUMMARY_BY_LINE_HEADER_ROW
+    cells = {}
+    lines = [*_funding_lines(dept), "合计"]
+    for i, line in enumerate(lines):
+        for j, caption in enumerate(L.SUMMARY_BY_LINE_COLUMNS[1:], start=2):
+            cells[(line, caption)] = f"{L.col_letter(j)}{head + 1 + i}"
+    return cells
+
+
+def expected_totals(dept):
+    """Totals computed here from the model, independently of the builder."""
+    out = {}
+    for line in [*_funding_lines(dept), "合计"]:
+        members = [p for p in dept.projects if line in ("合计", p.funding_line)]
+        out[(line, "项目数")] = len(members)
+        out[(line, "预算数")] = sum((p.budget for p in members), Decimal(0))
+        out[(line, "财政资金")] = sum((p.fiscal or 0 for p in members), Decimal(0))
+        out[(line, "其他资金")] = sum((p.other or 0 for p in members), Decimal(0))
+        for k, cp in enumerate(CHECKPOINTS):
+            out[(line, f"{cp}计划支出")] = sum(
+                (round(p.budget * p.plan[k] / 100, 2) for p in members if p.plan[k] is not None),
+                Decimal(0))
+    return out
+
+
+def test_libreoffice_recalculates_without_errors_and_binds_buttons(sample_book):
+    dept = sample_department()
+    cells = summary_cells(dept)
+    project_sheet = "03 市中级人民法院聘用制书记员工资"
+    [result] = probe([{
+        "path": str(sample_book),
+        "cells": {L.SUMMARY_SHEET: sorted(set(cells.values())),
+                  project_sheet: ["A1", *L.PLAN_AMOUNTS, L.FUNDS_CHECK, "I15", "J15", "K15"]},
+    }])
+    assert result["errors"] == {}, f"error cells after recalculation: {result['errors']}"
+    # Every button runs the macro it should, in the workbook's VBA project.
+    home = {b["label"]: b["scripts"] for b in result["buttons"][L.HOME_SHEET]}
+    for button in L.HOME_BUTTONS:
+        assert home[button.caption] == [
+            f"vnd.sun.star.script:VBAProject.PerfXL.{button.macro}?language=Basic&location=document"]
+    for project in dept.projects:
+        labels = {b["label"] for b in result["buttons"][project.sheet or L.project_sheet_name(
+            project.seq, project.name)]}
+        assert labels == {b.caption for b in L.PROJECT_BUTTONS}
+    assert {"PerfXL", "xlwings"} <= set(result["basic_modules"])
+    # The summary LibreOffice computes equals the model's totals.
+    got = result["values"][L.SUMMARY_SHEET]
+    for key, want in expected_totals(dept).items():
+        assert abs(Decimal(str(got[cells[key]])) - Decimal(want)) < Decimal("0.005"), key
+    # Native formulas on a project sheet.
+    values = result["values"][project_sheet]
+    assert values["A1"] == "3.公检法司部门辅警人员保障经费（市中级人民法院聘用制书记员工资）绩效目标表"
+    assert [values[c] for c in L.PLAN_AMOUNTS] == [10.7, 21.39, 35.65, ""]
+    assert values[L.FUNDS_CHECK] == "一致"
+    assert values["I15"] == 460 and values["J15"] == "超出预算数"
+    assert values["K15"] == "需启用 Python"  # UDFs degrade to a hint without xlwings
+
+
+def test_editing_a_budget_moves_the_total(sample_book):
+    dept = sample_department()
+    cells = summary_cells(dept)
+    sheet = "01 国家赔偿"
+    [result] = probe([{
+        "path": str(sample_book),
+        "set": {sheet: {L.BUDGET.cell: 150.5}},
+        "cells": {L.SUMMARY_SHEET: [cells[("合计", "预算数")], cells[("罚没收入安排", "预算数")]]},
+    }])
+    got = result["values"][L.SUMMARY_SHEET]
+    assert abs(got[cells[("合计", "预算数")]] - (899.78 + 50.5)) < 0.005
+    assert abs(got[cells[("罚没收入安排", "预算数")]] - 650.5) < 0.005

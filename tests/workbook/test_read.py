@@ -1,0 +1,95 @@
+import shutil
+
+import openpyxl
+import pytest
+from support.samples import sample_department
+
+from perf_xl.workbook import layout as L
+from perf_xl.workbook.read import read_workbook
+from perf_xl.workbook.update import updating
+
+
+def test_build_then_read_gives_the_same_model(sample_book):
+    back = read_workbook(sample_book)
+    assert back.problems == []
+    assert back.department.content() == sample_department().content()
+    assert back.department.projects[1].plan[3] is None  # missing stays missing
+    assert back.department.projects[0].sheet == "01 国家赔偿"
+
+
+def _edit(src, dst, edit):
+    shutil.copy(src, dst)
+    with updating(dst) as book:
+        edit(book)
+    return read_workbook(dst)
+
+
+def test_text_in_number_cells_is_kept_for_the_rules(sample_book, tmp_path):
+    def edit(book):
+        ws = book["01 国家赔偿"]
+        ws[L.BUDGET.cell] = "十万"
+        ws[L.PLAN[1].cell] = "待定"
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    project = back.department.projects[0]
+    assert project.budget is None and project.invalid["budget"] == "十万"
+    assert project.plan[1] is None and project.invalid["plan.1"] == "待定"
+
+
+def test_percent_typed_as_text_is_understood(sample_book, tmp_path):
+    def edit(book):
+        book["01 国家赔偿"][L.PLAN[2].cell] = "83.33%"
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    assert str(back.department.projects[0].plan[2]) == "83.33"
+
+
+def test_inserted_row_is_a_layout_problem_naming_the_cells(sample_book, tmp_path):
+    def edit(book):
+        book["02 综合事务经费"].insert_rows(4)
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    assert [p.seq for p in back.department.projects] == [1, 3, 4]  # the others still read
+    problems = [p for p in back.problems if p.sheet == "02 综合事务经费"]
+    assert problems and all(p.code == "PT502" for p in problems)
+    budget = next(p for p in problems if p.cell == "B4")
+    assert "「预算数」应在 B4，现在在 B5" in budget.message
+
+
+def test_deleted_header_row_and_empty_sheet(sample_book, tmp_path):
+    def edit(book):
+        book["03 市中级人民法院聘用制书记员工资"].delete_rows(L.IND_HEADER_ROW)
+        ws = book["04 提前下达2024年省级基层公检法司转移支付资金"]
+        ws.delete_rows(1, 200)
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    by_sheet = {}
+    for p in back.problems:
+        by_sheet.setdefault(p.sheet, []).append(p)
+    header = by_sheet["03 市中级人民法院聘用制书记员工资"]
+    assert any(p.cell == f"A{L.IND_HEADER_ROW}" and "一级指标" in p.message for p in header)
+    assert "空的" in by_sheet["04 提前下达2024年省级基层公检法司转移支付资金"][0].message
+
+
+def test_a_users_own_sheet_is_ignored(sample_book, tmp_path):
+    def edit(book):
+        book.create_sheet("备注").append(["随便写的", 1, 2])
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    assert back.problems == [] and len(back.department.projects) == 4
+
+
+@pytest.mark.parametrize("value", [True, "abc"])
+def test_odd_values_never_crash(sample_book, tmp_path, value):
+    def edit(book):
+        ws = book["01 国家赔偿"]
+        for cell in (L.SEQ.cell, L.FISCAL.cell, L.PLAN[0].cell, "F12", "A12"):
+            ws[cell] = value
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    assert len(back.department.projects) == 4
+
+
+def test_workbook_from_another_tool(tmp_path):
+    from perf_xl.errors import PerfXLError
+
+    path = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "金额"])
+    wb.save(path)
+    with pytest.raises(PerfXLError, match="不是 perf_xl 主工作簿"):
+        read_workbook(path)
