@@ -368,8 +368,11 @@ def fill_department(
 ) -> list[FillResult]:
     """:func:`fill_plan` for every project. A project whose 支出计划模板 cell names no
     profile is not filled; its result carries the ``problem`` (the others go on)."""
+    # A bad argument concerns every project: fail at once, not once per project.
     if isinstance(profile, str) and profile.strip():
-        canonical_profile(profile)  # a bad argument concerns every project: fail at once
+        canonical_profile(profile)
+    elif profile is not None and not isinstance(profile, str):
+        profile = custom_plan(profile)
     results: list[FillResult] = []
     for project in dept.projects:
         try:

@@ -331,9 +331,11 @@ def test_fill_department_skips_a_project_with_an_unknown_sheet_profile():
     assert any("??" in line for line in bad.lines())
 
 
-def test_fill_department_rejects_a_bad_profile_argument_at_once():
-    with pytest.raises(PerfXLError):
-        sp.fill_department(court_department(), profile="每月")
+@pytest.mark.parametrize("profile", ["每月", dec("50", "40", "75", "100")])
+def test_fill_department_rejects_a_bad_profile_argument_at_once(profile):
+    with pytest.raises(PerfXLError) as err:
+        sp.fill_department(court_department(), profile=profile)
+    assert err.value.cell is None  # the argument is wrong, not a sheet's cell
 
 
 def test_fill_department_overwrite_with_a_profile():
