@@ -1,0 +1,410 @@
+"""The summary that leaves the building: totals by funding line (and by department), and
+the project list, from one or more Department models and, optionally, the findings.
+
+Figures are exact: amounts stay ``Decimal`` (万元) from the model to the rows; the
+DataFrames keep them in object columns unless ``as_float=True`` is asked for at the end.
+The plain accessors (:func:`summarize`, :attr:`Summary.by_line`, :attr:`Summary.projects` …,
+lists of dicts) need no pandas; pandas is imported only by the ``*_frame`` functions.
+
+Conventions (the 汇总 sheet's native formulas follow the same ones):
+* planned cumulative spend of a project at a checkpoint = ROUND(预算数 × 计划% / 100, 2),
+  as the project sheet's 累计支出 row computes it; the line totals sum those;
+* a missing (or non-numeric) plan value counts as 0 and the project is counted in
+  计划不完整项目数 and named in the notes; a missing 预算数 counts as 0 and is noted;
+* a finding is counted once, on the project it names (by ``sheet`` when given, else by
+  ``project_code``, with ``unit_code`` narrowing it to a department); findings that name
+  no known project are not in the table (合计 = the sum of the rows) and are noted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .errors import PerfXLError
+from .model import CHECKPOINTS, FUNDING_LINES, Department, Project
+
+TOTAL_LABEL = "合计"
+NO_FUNDING_LINE = "（未填资金来源）"
+NOT_VALIDATED = "未校验"
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+SEVERITIES: tuple[str, ...] = ("错误", "警告", "提示")
+_SEVERITY = {
+    "error": "错误", "warning": "警告", "info": "提示",
+    "错误": "错误", "警告": "警告", "提示": "提示",
+}
+STATUS_OK = "通过"
+
+LEVEL1_GROUPS: tuple[str, ...] = ("产出", "效益", "满意度")
+SPEND_COLUMNS: tuple[str, ...] = tuple(f"{cp}累计支出" for cp in CHECKPOINTS)
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "指标数", *(f"{g}指标数" for g in LEVEL1_GROUPS), "其他指标数",
+)
+INCOMPLETE_COLUMN = "计划不完整项目数"
+METRIC_COLUMNS: tuple[str, ...] = (
+    "项目数", "预算数", "财政资金", "其他资金", *SPEND_COLUMNS, *INDICATOR_COLUMNS,
+    *SEVERITIES, INCOMPLETE_COLUMN,
+)
+LINE_COLUMNS: tuple[str, ...] = ("资金来源", *METRIC_COLUMNS)
+UNIT_COLUMNS: tuple[str, ...] = ("单位", *METRIC_COLUMNS)
+UNIT_LINE_COLUMNS: tuple[str, ...] = ("单位", "资金来源", *METRIC_COLUMNS)
+PROJECT_COLUMNS: tuple[str, ...] = (
+    "序号", "资金来源", "项目编码", "项目名称", "预算数", *CHECKPOINTS, "成本指标",
+    "校验状态", "审核意见",
+)
+MONEY_COLUMNS: tuple[str, ...] = ("预算数", "财政资金", "其他资金", *SPEND_COLUMNS)
+_NOTE_NAMES = 10  # projects named in one note before "等"
+
+
+def _compact(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+def funding_line_label(project: Project) -> str:
+    return _compact(project.funding_line) or NO_FUNDING_LINE
+
+
+def unit_label(dept: Department, index: int = 0) -> str:
+    return " ".join(x for x in (dept.unit_code.strip(), dept.unit_name.strip()) if x) or (
+        f"单位{index + 1}"
+    )
+
+
+def planned_spend(budget: Decimal | None, percent: Decimal | None) -> Decimal:
+    """ROUND(预算数 × % / 100, 2), half away from zero like Excel's ROUND; 0 if missing."""
+    if budget is None or percent is None:
+        return ZERO
+    return (budget * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cost_indicator_value(project: Project) -> str:
+    """The 指标值 of the first 成本指标 (second level, or first level as some provinces
+    have it); a blank level cell continues the one above (merged cells)."""
+    level1 = level2 = ""
+    for ind in project.indicators:
+        level1 = _compact(ind.level1) or level1
+        level2 = _compact(ind.level2) or level2
+        if level2.startswith("成本") or level1.startswith("成本"):
+            return (ind.value or "").strip()
+    return ""
+
+
+def _level1_counts(project: Project) -> dict[str, int]:
+    counts = dict.fromkeys(INDICATOR_COLUMNS, 0)
+    level1 = ""
+    for ind in project.indicators:
+        level1 = _compact(ind.level1) or level1
+        group = next((g for g in LEVEL1_GROUPS if level1.startswith(g)), None)
+        counts[f"{group}指标数" if group else "其他指标数"] += 1
+        counts["指标数"] += 1
+    return counts
+
+
+@dataclass
+class _Facts:
+    """One project's contribution to every table."""
+
+    unit_index: int
+    unit: str
+    project: Project
+    line: str
+    spend: list[Decimal]
+    missing: list[str]  # checkpoints without a numeric plan value
+    counts: dict[str, int]
+    severities: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+    categories: list[str] = field(default_factory=list)
+
+    def status(self, validated: bool) -> str:
+        if not validated:
+            return NOT_VALIDATED
+        if self.severities["错误"]:
+            return "错误"
+        if self.severities["警告"]:
+            return "警告"
+        return STATUS_OK
+
+
+def _facts_of(dept: Department, index: int) -> list[_Facts]:
+    unit = unit_label(dept, index)
+    out = []
+    for p in dept.projects:
+        plan = list(p.plan) + [None] * (len(CHECKPOINTS) - len(p.plan))
+        out.append(
+            _Facts(
+                unit_index=index,
+                unit=unit,
+                project=p,
+                line=funding_line_label(p),
+                spend=[planned_spend(p.budget, v) for v in plan[: len(CHECKPOINTS)]],
+                missing=[cp for cp, v in zip(CHECKPOINTS, plan, strict=False) if v is None],
+                counts=_level1_counts(p),
+            )
+        )
+    return out
+
+
+def _severity(finding: Mapping[str, Any]) -> str:
+    raw = str(finding.get("severity", "")).strip()
+    sev = _SEVERITY.get(raw.lower()) or _SEVERITY.get(raw)
+    if sev is None:
+        raise PerfXLError(
+            f"校验结果 {finding.get('code', '')} 的级别「{raw}」无法识别，"
+            "应为 错误/警告/提示（error/warning/info）"
+        )
+    return sev
+
+
+def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapping[str, Any]]:
+    """Count each finding on its project; return the ones that name no known project."""
+    # Most precise key first: (unit, sheet, code), then looser ones; the first project
+    # of a key wins (a code on two sheets, PT103, is told apart by the sheet).
+    index: dict[tuple, _Facts] = {}
+    for f in facts:
+        code, sheet, unit = _compact(f.project.code), f.project.sheet or "", f.unit_index
+        for key in (
+            ("usc", unit, sheet, code), ("us", unit, sheet), ("uc", unit, code),
+            ("sc", sheet, code), ("c", code), ("s", sheet),
+        ):
+            index.setdefault(key, f)
+    units_by_code: dict[str, list[int]] = {}
+    for i, d in enumerate(depts):
+        units_by_code.setdefault(d.unit_code.strip(), []).append(i)
+    unassigned = []
+    for finding in findings:
+        sev = _severity(finding)
+        code = _compact(finding.get("project_code"))
+        sheet = str(finding.get("sheet") or "")
+        unit_code = str(finding.get("unit_code") or "").strip()
+        if unit_code:
+            keys = [
+                k
+                for u in units_by_code.get(unit_code, [])
+                for k in (("usc", u, sheet, code), ("us", u, sheet), ("uc", u, code))
+            ]
+        else:
+            keys = [("sc", sheet, code), ("c", code), ("s", sheet)]
+        if not (code or sheet):
+            keys = []  # names no project (a department-wide finding)
+        elif not code:
+            keys = [k for k in keys if k[0] in ("us", "s")]
+        elif not sheet:
+            keys = [k for k in keys if k[0] not in ("us", "s")]
+        target = next((index[k] for k in keys if k in index), None)
+        if target is None:
+            unassigned.append(finding)
+            continue
+        target.severities[sev] += 1
+        category = str(finding.get("category") or "").strip()
+        if category and category not in target.categories:
+            target.categories.append(category)
+    return unassigned
+
+
+def _empty_metrics() -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(METRIC_COLUMNS, 0)
+    for col in MONEY_COLUMNS:
+        row[col] = ZERO
+    return row
+
+
+def _add(row: dict[str, Any], f: _Facts) -> None:
+    p = f.project
+    row["项目数"] += 1
+    row["预算数"] += p.budget if p.budget is not None else ZERO
+    row["财政资金"] += p.fiscal if p.fiscal is not None else ZERO
+    row["其他资金"] += p.other if p.other is not None else ZERO
+    for col, amount in zip(SPEND_COLUMNS, f.spend, strict=True):
+        row[col] += amount
+    for col, n in f.counts.items():
+        row[col] += n
+    for sev, n in f.severities.items():
+        row[sev] += n
+    if f.missing:
+        row[INCOMPLETE_COLUMN] += 1
+
+
+def _total_of(rows: list[dict[str, Any]], head: dict[str, Any]) -> dict[str, Any]:
+    total = {**head, **_empty_metrics()}
+    for row in rows:
+        for col in METRIC_COLUMNS:
+            total[col] += row[col]
+    return total
+
+
+def _line_order(lines: Iterable[str], all_lines: bool) -> list[str]:
+    seen = list(dict.fromkeys(lines))
+    standard = [x for x in FUNDING_LINES if all_lines or x in seen]
+    return standard + [x for x in seen if x not in FUNDING_LINES]
+
+
+def _names(facts: list[_Facts], multi: bool) -> str:
+    def one(f: _Facts) -> str:
+        who = f"{f.project.seq} {f.project.name}"
+        return f"{f.unit}：{who}" if multi else who
+
+    text = "；".join(one(f) for f in facts[:_NOTE_NAMES])
+    return text + ("等" if len(facts) > _NOTE_NAMES else "")
+
+
+@dataclass
+class Summary:
+    """Every table as a list of dicts (columns in the order of the *_COLUMNS tuples);
+    the last row of ``by_line``, ``by_unit`` and ``by_unit_line`` is the 合计 row."""
+
+    by_line: list[dict[str, Any]]
+    projects: list[dict[str, Any]]
+    by_unit: list[dict[str, Any]]
+    by_unit_line: list[dict[str, Any]]
+    notes: list[str]
+    unassigned_findings: list[Mapping[str, Any]]
+    multi: bool  # more than one department: show by_unit, and the project list has 单位
+
+    @property
+    def total(self) -> dict[str, Any]:
+        return self.by_line[-1]
+
+    @property
+    def project_columns(self) -> tuple[str, ...]:
+        return ("单位", *PROJECT_COLUMNS) if self.multi else PROJECT_COLUMNS
+
+    def frame(self, table: str = "by_line", *, as_float: bool = False):
+        """One table as a pandas DataFrame: by_line | projects | by_unit | by_unit_line."""
+        columns = {
+            "by_line": LINE_COLUMNS,
+            "projects": self.project_columns,
+            "by_unit": UNIT_COLUMNS,
+            "by_unit_line": UNIT_LINE_COLUMNS,
+        }
+        if table not in columns:
+            raise ValueError(f"unknown table {table!r}")
+        return _frame(getattr(self, table), columns[table], as_float)
+
+    def frames(self, *, as_float: bool = False) -> dict[str, Any]:
+        names = ["by_line", "projects"] + (["by_unit", "by_unit_line"] if self.multi else [])
+        return {n: self.frame(n, as_float=as_float) for n in names}
+
+
+def _departments(departments: Department | Iterable[Department]) -> list[Department]:
+    if isinstance(departments, Department):
+        return [departments]
+    depts = list(departments)
+    if not all(isinstance(d, Department) for d in depts):
+        raise TypeError("summarize() takes Department models")
+    return depts
+
+
+def summarize(
+    departments: Department | Iterable[Department],
+    findings: Iterable[Mapping[str, Any]] | None = None,
+    *,
+    all_lines: bool = False,
+) -> Summary:
+    """The summary of one or more departments. ``findings``: dicts with code, severity
+    (错误/警告/提示 or error/warning/info), project_code, category and optionally sheet and
+    unit_code; None means not validated (校验状态 未校验). ``all_lines`` lists every
+    standard funding line even without projects."""
+    depts = _departments(departments)
+    multi = len(depts) > 1
+    facts = [f for i, d in enumerate(depts) for f in _facts_of(d, i)]
+    validated = findings is not None
+    unassigned = _attach(facts, depts, findings) if findings is not None else []
+
+    # by funding line
+    lines = _line_order((f.line for f in facts), all_lines)
+    line_rows = {x: {"资金来源": x, **_empty_metrics()} for x in lines}
+    for f in facts:
+        _add(line_rows[f.line], f)
+    by_line = list(line_rows.values())
+    by_line.append(_total_of(by_line, {"资金来源": TOTAL_LABEL}))
+
+    # by department, and by department × funding line
+    unit_rows = [{"单位": unit_label(d, i), **_empty_metrics()} for i, d in enumerate(depts)]
+    unit_line_rows: dict[tuple[int, str], dict[str, Any]] = {}
+    for f in facts:
+        _add(unit_rows[f.unit_index], f)
+    per_unit: list[list[_Facts]] = [[] for _ in depts]
+    for f in facts:
+        per_unit[f.unit_index].append(f)
+    for i, mine in enumerate(per_unit):
+        for x in _line_order((f.line for f in mine), False):
+            unit_line_rows[(i, x)] = {"单位": unit_label(depts[i], i), "资金来源": x,
+                                      **_empty_metrics()}
+        for f in mine:
+            _add(unit_line_rows[(i, f.line)], f)
+    by_unit = [*unit_rows, _total_of(unit_rows, {"单位": TOTAL_LABEL})]
+    by_unit_line = list(unit_line_rows.values())
+    by_unit_line.append(_total_of(by_unit_line, {"单位": TOTAL_LABEL, "资金来源": ""}))
+
+    # the project list
+    projects = []
+    for n, f in enumerate(facts, start=1):
+        p = f.project
+        plan = list(p.plan) + [None] * (len(CHECKPOINTS) - len(p.plan))
+        row: dict[str, Any] = {"单位": f.unit} if multi else {}
+        row.update({
+            "序号": n,
+            "资金来源": f.line,
+            "项目编码": p.code,
+            "项目名称": p.name,
+            "预算数": p.budget,
+            **dict(zip(CHECKPOINTS, plan, strict=False)),
+            "成本指标": cost_indicator_value(p),
+            "校验状态": f.status(validated),
+            "审核意见": "；".join(f.categories),
+        })
+        projects.append(row)
+
+    notes = _notes(facts, unassigned, multi)
+    return Summary(by_line, projects, by_unit, by_unit_line, notes, unassigned, multi)
+
+
+def _notes(facts: list[_Facts], unassigned: list[Mapping[str, Any]], multi: bool) -> list[str]:
+    notes = []
+    incomplete = [f for f in facts if f.missing]
+    if incomplete:
+        notes.append(
+            f"{len(incomplete)} 个项目的资金支出计划不完整，缺失的时点按 0 计入累计支出："
+            + _names(incomplete, multi)
+        )
+    no_budget = [f for f in facts if f.project.budget is None]
+    if no_budget:
+        notes.append(f"{len(no_budget)} 个项目没有预算数，按 0 计入：" + _names(no_budget, multi))
+    if unassigned:
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for finding in unassigned:
+            counts[_severity(finding)] += 1
+        detail = "，".join(f"{k} {v}" for k, v in counts.items() if v)
+        notes.append(f"另有 {len(unassigned)} 条校验结果不属于任何项目（{detail}），未计入上表")
+    return notes
+
+
+# -- pandas ---------------------------------------------------------------------------------
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...], as_float: bool):
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(rows, columns=list(columns))
+    if as_float:
+        for col in df.columns:
+            if col in MONEY_COLUMNS or col in CHECKPOINTS:
+                df[col] = [float(v) if v is not None else None for v in df[col]]
+                df[col] = df[col].astype("float64")
+    return df
+
+
+def summary_frame(departments, findings=None, *, as_float: bool = False, all_lines: bool = False):
+    """The summary by funding line (合计 last) as a DataFrame."""
+    return summarize(departments, findings, all_lines=all_lines).frame("by_line", as_float=as_float)
+
+
+def project_frame(departments, findings=None, *, as_float: bool = False):
+    """The project list as a DataFrame."""
+    return summarize(departments, findings).frame("projects", as_float=as_float)
+
+
+def unit_frame(departments, findings=None, *, as_float: bool = False):
+    """The summary by department (单位, 合计 last) as a DataFrame."""
+    return summarize(departments, findings).frame("by_unit", as_float=as_float)
