@@ -16,14 +16,13 @@ from pathlib import Path
 
 from .. import __version__, indicator_tree
 from ..model import CHECKPOINTS, FUNDING_LINES, Department, Project
+from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
 from ..values import OPERATORS
 from . import formulas as F
 from . import layout as L
 from .atomic import atomic_target
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
 
-# Spend-plan profiles offered in the drop-down (the fill operation knows their numbers).
-PLAN_PROFILES: tuple[str, ...] = ("序时进度", "按月均衡", "一次性", "前置")
 
 FONT = "宋体"
 HEADING_FONT = "黑体"
