@@ -21,6 +21,8 @@ from ..values import OPERATORS
 from . import formulas as F
 from . import layout as L
 from .atomic import atomic_target
+from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
+from .patch import STYLES, Formula, Link, SheetSpec, plain
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
 
 
@@ -99,8 +101,9 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
             if progress:
                 progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
             _write_project(sheets[project.sheet or ""], project, dept, fmt)
-        _write_summary(sheets[L.SUMMARY_SHEET], dept, fmt)
-        _write_findings(sheets[L.FINDINGS_SHEET], fmt)
+        specs: dict[str, object] = {}
+        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept), specs)
+        render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), specs)
         _write_codes(sheets[L.CODES_SHEET], dept, fmt)
         _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
         book.define_name("perf_xl_version", f'="{__version__}"')
@@ -460,113 +463,79 @@ def _funding_lines(dept: Department) -> list[str]:
     return lines
 
 
-# -- 汇总 -----------------------------------------------------------------------------------------
-def _write_summary(ws, dept: Department, fmt: _Formats) -> None:
-    ws.hide_gridlines(2)
-    n_list = len(L.SUMMARY_LIST_COLUMNS)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, n_list - 1, 12)
-    ws.set_column(3, 3, 40)
-    last_col = L.col_letter(len(L.SUMMARY_BY_LINE_COLUMNS))
-    ws.merge_range(f"A1:{last_col}1",
-                   f"{dept.unit_name} {dept.year or ''} 年预算项目绩效目标汇总表", fmt.title)
-    ws.write("A2", f"单位：{dept.unit_code} {dept.unit_name}".strip(), fmt.text)
-    ws.write(f"{last_col}2", "单位：万元", fmt.text)
+# -- owned sheets (汇总, 校验结果): rendered from their SheetSpec ------------------------------------
+def render_spec(book, ws, spec: SheetSpec, cache: dict[str, object]) -> None:
+    """Write a SheetSpec with XlsxWriter (the file and live adapters render the same spec)."""
+    for letter, width in spec.widths.items():
+        idx = L.col_index(letter) - 1
+        ws.set_column(idx, idx, width)
+    for row, height in spec.heights.items():
+        ws.set_row(row - 1, height)
 
-    # The project list (live links), below the by-line table.
-    lines = _funding_lines(dept)
-    head = L.SUMMARY_BY_LINE_HEADER_ROW
-    list_header = head + len(lines) + 4
-    first = list_header + 1
-    last = list_header + max(len(dept.projects), 1)
-    ws.write(f"A{list_header - 1}", "项目清单（各列链接到项目表，随项目表自动更新）", fmt.section)
-    for j, caption in enumerate(L.SUMMARY_LIST_COLUMNS):
-        ws.write(list_header - 1, j, caption, fmt.head)
-    col = {c: L.col_letter(j + 1) for j, c in enumerate(L.SUMMARY_LIST_COLUMNS)}
-    for i, project in enumerate(dept.projects):
-        r = first + i
-        q = L.quote_sheet(project.sheet or "")
-        links = {
-            "序号": (f"={q}{L.SEQ.cell}", fmt.center, project.seq),
-            "资金来源": (f"={q}{L.FUNDING_LINE.cell}&\"\"", fmt.cell, project.funding_line),
-            "项目编码": (f"={q}{L.CODE.cell}&\"\"", fmt.cell, project.code),
-            "项目名称": (f"={q}{L.NAME.cell}&\"\"", fmt.cell, project.name),
-            "预算数": (f"={q}{L.BUDGET.cell}", fmt.money, project.budget),
-            "财政资金": (f"={q}{L.FISCAL.cell}", fmt.money, project.fiscal or 0),
-            "其他资金": (f"={q}{L.OTHER.cell}", fmt.money, project.other or 0),
-            "校验状态": (f"={q}{L.STATUS}&\"\"", fmt.center, ""),
-        }
-        for k, cp in enumerate(CHECKPOINTS):
-            pct = project.plan[k]
-            links[f"{cp}（%）"] = (f'=IF({q}{L.PLAN[k].cell}="","",{q}{L.PLAN[k].cell})',
-                                  fmt.percent, pct / 100 if pct is not None else "")
-            amount = (project.budget * pct / 100).quantize(Decimal("0.01")) if (
-                pct is not None and project.budget is not None) else ""
-            links[f"{cp}（万元）"] = (f"={q}{L.PLAN_AMOUNTS[k]}", fmt.money, amount)
-        for caption, (formula, style, cached) in links.items():
-            _formula(ws, f"{col[caption]}{r}", formula, style, cached)
-        ws.write_url(f"{col['工作表']}{r}", f"internal:{q}A1", string=project.sheet or "")
+    def style(key: str | None):
+        if key is None:
+            return None
+        if key not in cache:
+            cache[key] = book.add_format(STYLES[key])
+        return cache[key]
 
-    # By funding line: SUMIFS over the list, so totals follow every edit in Excel and WPS.
-    for j, caption in enumerate(L.SUMMARY_BY_LINE_COLUMNS):
-        ws.write(head - 1, j, caption, fmt.head)
-    rng = {c: f"${col[c]}${first}:${col[c]}${last}" for c in col}
-    sums = {"预算数": "预算数", "财政资金": "财政资金", "其他资金": "其他资金",
-            **{f"{cp}计划支出": f"{cp}（万元）" for cp in CHECKPOINTS}}
-    for i, line in enumerate(lines):
-        r = head + 1 + i
-        ws.write_string(f"A{r}", line, fmt.cell)
-        members = [p for p in dept.projects if p.funding_line == line]
-        _formula(ws, f"B{r}", f'=COUNTIF({rng["资金来源"]},$A{r})', fmt.center, len(members))
-        for j, caption in enumerate(L.SUMMARY_BY_LINE_COLUMNS[2:], start=3):
-            source = sums[caption]
-            cached = _sum_cached(members, source)
-            _formula(ws, f"{L.col_letter(j)}{r}", f"=SUMIFS({rng[source]},{rng['资金来源']},$A{r})",
-                     fmt.money, cached)
-    total_row = head + 1 + len(lines)
-    ws.write_string(f"A{total_row}", "合计", fmt.label)
-    for j in range(2, len(L.SUMMARY_BY_LINE_COLUMNS) + 1):
-        letter = L.col_letter(j)
-        style = fmt.center if j == 2 else fmt.money
-        cached = (len(dept.projects) if j == 2 else
-                  _sum_cached(dept.projects, sums[L.SUMMARY_BY_LINE_COLUMNS[j - 1]]))
-        _formula(ws, f"{letter}{total_row}", f"=SUM({letter}{head + 1}:{letter}{total_row - 1})",
-                 style, cached)
-    ws.freeze_panes(head, 1)
-    _page_setup(ws, landscape=True, area=f"A1:{L.col_letter(n_list)}{last}")
-
-
-def _sum_cached(projects: list[Project], source: str) -> Decimal:
-    total = Decimal(0)
-    for p in projects:
-        if source in ("预算数", "财政资金", "其他资金"):
-            value = {"预算数": p.budget, "财政资金": p.fiscal, "其他资金": p.other}[source]
-            total += value or 0
+    merged_anchor = {m.split(":")[0]: m for m in spec.merges}
+    for cell in spec.cells:
+        row, col = L.split_a1(cell.ref)
+        fmt = style(cell.style)
+        value = cell.value
+        if cell.ref in merged_anchor:
+            ws.merge_range(merged_anchor.pop(cell.ref), "", fmt)
+        if isinstance(value, Formula):
+            ws.write_formula(row - 1, col - 1, value.text, fmt, plain(value.cached)
+                             if value.cached is not None else "")
+        elif isinstance(value, Link):
+            ws.write_url(row - 1, col - 1, f"internal:{L.quote_sheet(value.sheet)}{value.cell}", fmt,
+                         string=value.text)
+        elif value is None or value == "":
+            ws.write_blank(row - 1, col - 1, None, fmt)
+        elif isinstance(value, str):
+            ws.write_string(row - 1, col - 1, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row - 1, col - 1, value, fmt)
         else:
-            k = next(i for i, cp in enumerate(CHECKPOINTS) if source.startswith(cp))
-            if p.plan[k] is not None and p.budget is not None:
-                total += (p.budget * p.plan[k] / 100).quantize(Decimal("0.01"))
-    return total
+            ws.write_number(row - 1, col - 1, plain(value), fmt)
+    for rng in merged_anchor.values():  # merges with no value written into them
+        ws.merge_range(rng, "", None)
+    for chart in spec.charts:
+        ws.insert_chart(chart.anchor, _xlsx_chart(book, spec.name, chart))
+    if spec.freeze:
+        r, c = L.split_a1(spec.freeze)
+        ws.freeze_panes(r - 1, c - 1)
+    _page_setup(ws, landscape=spec.landscape, repeat_row=spec.repeat_row, area=spec.print_area)
 
 
-# -- 校验结果, 代码表, xlwings.conf -----------------------------------------------------------------
-FINDINGS_COLUMNS = ("序号", "级别", "代码", "审核意见", "项目编码", "工作表", "单元格", "问题说明")
+def _xlsx_chart(book, sheet: str, spec):
+    chart = book.add_chart({"type": "column" if spec.kind == "bar" else "line"})
+    q = L.quote_sheet(sheet)
 
+    def absolute(rng: str) -> str:
+        a, _, b = rng.partition(":")
+        ra, ca = L.split_a1(a)
+        out = f"${L.col_letter(ca)}${ra}"
+        if b:
+            rb, cb = L.split_a1(b)
+            out += f":${L.col_letter(cb)}${rb}"
+        return q + out
 
-def _write_findings(ws, fmt: _Formats) -> None:
-    ws.set_column(0, 0, 6)
-    ws.set_column(1, 2, 8)
-    ws.set_column(3, 3, 20)
-    ws.set_column(4, 4, 24)
-    ws.set_column(5, 5, 22)
-    ws.set_column(6, 6, 8)
-    ws.set_column(7, 7, 70)
-    ws.merge_range("A1:H1", "校验结果", fmt.title)
-    ws.write("A2", "尚未校验。点击首页「校验全部项目」或运行 perf-xl validate 本文件 --write。", fmt.text)
-    for j, caption in enumerate(FINDINGS_COLUMNS):
-        ws.write(3, j, caption, fmt.head)
-    ws.freeze_panes(4, 0)
-    _page_setup(ws, landscape=True)
+    for name, values in spec.series:
+        series = {"name": name, "categories": "=" + absolute(spec.categories),
+                  "values": "=" + absolute(values)}
+        if spec.kind == "line":
+            series["marker"] = {"type": "circle"}
+        chart.add_series(series)
+    chart.set_title({"name": spec.title, "name_font": {"name": "黑体", "size": 11}})
+    chart.set_y_axis({"name": spec.y_title, "num_format": "#,##0"})
+    chart.set_x_axis({"num_font": {"name": "宋体"}})
+    chart.set_legend({"none": True} if spec.kind == "bar" else {"position": "bottom",
+                                                                  "font": {"name": "宋体"}})
+    chart.set_size({"width": spec.size[0], "height": spec.size[1]})
+    return chart
 
 
 def _write_codes(ws, dept: Department, fmt: _Formats) -> None:

@@ -172,10 +172,17 @@ SEQ = Field("seq", "J1", "序号", kind="int")
 TOOL_LABELS: tuple[Label, ...] = (
     Label("I1", "序号"),
     Label("I2", "编码校验"),
-    Label("I3", "问题数"),
+    Label("I3", "问题数（实时）"),
+    Label("I4", "错误数"),
+    Label("I5", "警告数"),
+    Label("I6", "提示数"),
+    Label("I7", "审核意见"),
 )
 CODE_CHECK = "J2"  # UDF: PT_CODE_CHECK(B3)
 FINDINGS_COUNT = "J3"  # UDF: PT_FINDINGS_COUNT(...)
+# Written by validate (the last run's counts and the bureau's review wording), never read.
+COUNT_CELLS = ("J4", "J5", "J6")  # errors, warnings, infos
+REVIEW_CELL = "J7"
 
 PROJECT_FIELDS: tuple[Field, ...] = (
     SEQ, UNIT_LINE, CODE, NAME, BUDGET, FISCAL, OTHER, PURPOSE, *PLAN, PLAN_PROFILE, GOAL,
@@ -301,22 +308,8 @@ HOME_BUTTONS: tuple[Button, ...] = (
            "B23"),
 )
 PROJECT_BUTTONS: tuple[Button, ...] = (
-    Button("ValidateThisSheet", "校验本表", "只校验当前项目表", "I5"),
-    Button("GoHome", "返回首页", "回到首页", "I7"),
+    Button("ValidateThisSheet", "校验本表", "只校验当前项目表", "I9"),
+    Button("GoHome", "返回首页", "回到首页", "I11"),
 )
 BUTTON_SIZE = (150, 32)  # width, height in pixels
 
-# -- 汇总 ---------------------------------------------------------------------------------
-SUMMARY_TITLE = "A1"
-SUMMARY_BY_LINE_HEADER_ROW = 5  # header of the by-funding-line table; lines follow
-SUMMARY_BY_LINE_COLUMNS = (
-    "资金来源", "项目数", "预算数", "财政资金", "其他资金",
-    *(f"{cp}计划支出" for cp in CHECKPOINTS),
-)
-# The project list: one row per project sheet, every cell a live link to that sheet.
-SUMMARY_LIST_COLUMNS = (
-    "序号", "资金来源", "项目编码", "项目名称", "预算数", "财政资金", "其他资金",
-    *(f"{cp}（%）" for cp in CHECKPOINTS),
-    *(f"{cp}（万元）" for cp in CHECKPOINTS),
-    "校验状态", "工作表",
-)

@@ -8,16 +8,17 @@ from support.samples import sample_department
 
 from perf_xl.model import CHECKPOINTS
 from perf_xl.workbook import layout as L
-from perf_xl.workbook.build import _funding_lines
+from perf_xl.workbook.owned_sheets import LINE_COLUMNS, LINE_HEADER_ROW
+from perf_xl.workbook.owned_sheets import funding_lines as _funding_lines
 
 
 def summary_cells(dept):
     """Cells of the by-funding-line table: (line, column caption) -> A1 reference."""
-    head = L.SUMMARY_BY_LINE_HEADER_ROW
+    head = LINE_HEADER_ROW
     cells = {}
     lines = [*_funding_lines(dept), "合计"]
     for i, line in enumerate(lines):
-        for j, caption in enumerate(L.SUMMARY_BY_LINE_COLUMNS[1:], start=2):
+        for j, caption in enumerate(LINE_COLUMNS[1:], start=2):
             cells[(line, caption)] = f"{L.col_letter(j)}{head + 1 + i}"
     return cells
 
@@ -35,6 +36,10 @@ def expected_totals(dept):
             out[(line, f"{cp}计划支出")] = sum(
                 (round(p.budget * p.plan[k] / 100, 2) for p in members if p.plan[k] is not None),
                 Decimal(0))
+        for group in ("产出", "效益", "满意度"):
+            out[(line, f"{group}指标数")] = sum(
+                1 for p in members for i in p.indicators if i.level1.startswith(group))
+        out[(line, "错误")] = 0  # not validated yet: the count cells are empty
     return out
 
 

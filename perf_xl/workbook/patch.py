@@ -1,0 +1,143 @@
+"""What an operation wants changed in a workbook, independent of the library that applies it.
+
+Operations (fill, validate, summary) read grids and return a ``Patch``; the file adapter
+(openpyxl, workbook/update.py) and the live adapter (xlwings, perf_xl/excel/) apply the same
+patch. A patch only names cells the tool owns: it never touches a cell the user types in,
+except the values the user asked an operation to fill.
+
+- ``values``: single cells to set (a ``Formula`` for a formula; text starting with "=" stays text).
+- ``marks``: cells to highlight (fill colour by severity) with a note holding the message;
+  ``clear_marks`` first removes every mark a previous run left (notes authored by perf_xl).
+- ``sheets``: sheets the tool owns entirely (汇总, 校验结果), rewritten from a ``SheetSpec``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+MARK_AUTHOR = "perf_xl"
+# Fill colours of the marks (RGB hex), by severity.
+MARK_COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str  # "=SUM(A1:A3)"
+    cached: Any = None  # the value Python computed, for readers that do not recalculate
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell showing ``text`` that jumps to ``sheet``!``cell`` of the same workbook."""
+
+    text: str
+    sheet: str
+    cell: str = "A1"
+
+
+@dataclass(frozen=True)
+class Mark:
+    sheet: str
+    cell: str
+    severity: str  # error | warning | info
+    message: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    ref: str
+    value: Any  # str | number | Decimal | bool | None | Formula | Link
+    style: str | None = None  # a key of STYLES
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "bar" | "line"
+    title: str
+    anchor: str  # top-left cell
+    categories: str  # range on the same sheet, e.g. "A6:A11"
+    series: tuple[tuple[str, str], ...]  # (name, values range)
+    y_title: str = ""
+    size: tuple[int, int] = (480, 288)  # width, height in pixels
+
+
+@dataclass
+class SheetSpec:
+    """A whole sheet the tool owns. Rendered by every adapter the same way."""
+
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    widths: dict[str, float] = field(default_factory=dict)  # column letter -> width
+    heights: dict[int, float] = field(default_factory=dict)  # row -> height (points)
+    charts: list[Chart] = field(default_factory=list)
+    freeze: str | None = None  # top-left cell of the scrolling pane, e.g. "B6"
+    landscape: bool = True
+    print_area: str | None = None
+    repeat_row: int | None = None  # a header row repeated on every printed page
+
+    def put(self, ref: str, value: Any, style: str | None = None) -> None:
+        self.cells.append(Cell(ref, value, style))
+
+    @property
+    def last_row(self) -> int:
+        from .layout import split_a1
+
+        return max((split_a1(c.ref)[0] for c in self.cells), default=0)
+
+
+@dataclass
+class Patch:
+    values: dict[tuple[str, str], Any] = field(default_factory=dict)
+    marks: list[Mark] = field(default_factory=list)
+    clear_marks: bool = False
+    sheets: list[SheetSpec] = field(default_factory=list)
+
+    def set(self, sheet: str, cell: str, value: Any) -> None:
+        self.values[(sheet, cell)] = value
+
+    def extend(self, other: Patch) -> Patch:
+        self.values.update(other.values)
+        self.marks.extend(other.marks)
+        self.clear_marks = self.clear_marks or other.clear_marks
+        self.sheets.extend(other.sheets)
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.values or self.marks or self.clear_marks or self.sheets)
+
+
+def plain(value: Any) -> Any:
+    """A value as a workbook library accepts it (Decimal -> float)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+# The style vocabulary of owned sheets; every adapter maps these keys to its own objects.
+# Keys follow XlsxWriter's format properties (the other adapters translate them).
+_BASE = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}
+_BORDER = {**_BASE, "border": 1}
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {**_BASE, "font_name": "黑体", "font_size": 14, "bold": True, "align": "center"},
+    "text": {**_BASE},
+    "small": {**_BASE, "font_size": 9, "font_color": "#595959"},
+    "section": {**_BASE, "font_name": "黑体", "font_size": 12, "bold": True, "text_wrap": False},
+    "head": {**_BORDER, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
+    "cell": {**_BORDER, "align": "left"},
+    "center": {**_BORDER, "align": "center"},
+    "int": {**_BORDER, "align": "center", "num_format": "0"},
+    "money": {**_BORDER, "align": "right", "num_format": "#,##0.00"},
+    "percent": {**_BORDER, "align": "center", "num_format": "0.00%"},
+    "total": {**_BORDER, "bold": True, "align": "center", "bg_color": "#F2F2F2"},
+    "total_money": {**_BORDER, "bold": True, "align": "right", "num_format": "#,##0.00",
+                    "bg_color": "#F2F2F2"},
+    "total_int": {**_BORDER, "bold": True, "align": "center", "num_format": "0", "bg_color": "#F2F2F2"},
+    "link": {**_BORDER, "align": "left", "font_color": "#0563C1", "underline": 1},
+    "error": {**_BORDER, "align": "center", "bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "warning": {**_BORDER, "align": "center", "bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    "info": {**_BORDER, "align": "center", "bg_color": "#DDEBF7", "font_color": "#1F4E79"},
+    "ok": {**_BORDER, "align": "center", "bg_color": "#C6EFCE", "font_color": "#006100"},
+}
