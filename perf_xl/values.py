@@ -97,7 +97,7 @@ _MEASURE_CHARS = frozenset(
     "年月周季页盏株棵只头匹群支把根袋箱瓶斤克间栋层床网点站段节课堂班届轮起宗笔卷幅组对双副"
     "面门类例样集首队员回遍趟号字笔所园校镇乡区县市省单轴盘册批道桩口眼井辆米公里"
 )
-_MONEY_FACTORS: dict[str, Decimal] = {
+MONEY_FACTORS: dict[str, Decimal] = {
     "万元": Decimal(1),
     "元": Decimal("0.0001"),
     "千元": Decimal("0.1"),
@@ -156,13 +156,13 @@ class ParsedValue:
 
     @property
     def is_money(self) -> bool:
-        return self.is_quantity and self.unit in _MONEY_FACTORS
+        return self.is_quantity and self.unit in MONEY_FACTORS
 
     def amount_wan(self) -> Decimal | None:
         """The value as money in 万元 (元, 千元, 亿元 converted), or None if not money."""
         if not self.is_money or self.number is None:
             return None
-        return self.number * _MONEY_FACTORS[self.unit]
+        return self.number * MONEY_FACTORS[self.unit]
 
     def canonical(self) -> str:
         """The value in the standard spelling ("≥90 百分比" -> "≥90%")."""
