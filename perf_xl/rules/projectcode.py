@@ -15,7 +15,7 @@ CS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 LENGTH = 21
 # Values of the type letters we know. Other letters cannot be verified.
 LETTER_VALUES = {"P": 6}
-_FORMAT = re.compile(r"^\d{6}\d{2}[A-Z]\d{11}[0-9A-Z]$")
+_FORMAT = re.compile(r"^[0-9]{8}[A-Z][0-9]{11}[0-9A-Z]$")
 _PARTS = ((0, 6, "区划码", "数字"), (6, 8, "年度", "数字"), (8, 9, "类型字母", "大写字母"),
           (9, 20, "顺序号", "数字"), (20, 21, "校验码", "数字或大写字母"))
 
@@ -30,11 +30,15 @@ def format_problem(code: str) -> str | None:
         return f"长度为 {len(code)} 位，应为 {LENGTH} 位"
     for start, end, name, kind in _PARTS:
         part = code[start:end]
-        ok = part.isdigit() if kind == "数字" else (
-            part.isascii() and part.isupper() and part.isalpha() if kind == "大写字母"
-            else all(ch.isdigit() or ("A" <= ch <= "Z") for ch in part))
-        if not (ok and part.isascii()):
-            return f"第 {start + 1}–{end} 位（{name}）「{part}」应为{kind}"
+        if kind == "数字":
+            ok = all("0" <= ch <= "9" for ch in part)
+        elif kind == "大写字母":
+            ok = all("A" <= ch <= "Z" for ch in part)
+        else:
+            ok = all("0" <= ch <= "9" or "A" <= ch <= "Z" for ch in part)
+        if not ok:
+            span = f"{start + 1}" if end - start == 1 else f"{start + 1}–{end}"
+            return f"第 {span} 位（{name}）「{part}」应为{kind}"
     return "格式不对"  # pragma: no cover - every failure is described above
 
 
@@ -44,7 +48,7 @@ def check_char(code20: str) -> str | None:
     total = 0
     weight = 1
     for ch in code20[:20]:
-        if ch.isdigit():
+        if "0" <= ch <= "9":
             value = ord(ch) - 48
         elif ch in LETTER_VALUES:
             value = LETTER_VALUES[ch]
