@@ -131,7 +131,7 @@ class ParsedValue:
     qualitative: str = ""  # the text target when there is no number, e.g. "持续影响"
     problem: str | None = None  # why it cannot be read (Chinese), for PT401
     # Additions beyond the original stub:
-    operator_as_written: str = ""  # e.g. ">=", "不低于", "以上"; "" when implicit
+    operator_as_written: str = ""  # NFKC form: ">=", ">" (for "＞"), "不低于", "以上"; "" if none
     prefix: str = ""  # words before the number that are not an operator ("较上年提高")
     note: str = ""  # a trailing bracketed remark, e.g. "(含)"
     deadline: bool = False  # a qualitative target that is a date ("2024年12月底前")

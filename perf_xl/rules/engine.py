@@ -18,10 +18,18 @@ def sheet_names(dept: Department) -> list[str]:
     """The sheet of each project: Project.sheet when read from a workbook, otherwise the
     name the workbook builder gives it (unique, in document order)."""
     taken: set[str] = set()
+    folded: set[str] = set()
     names = []
     for p in dept.projects:
-        name = p.sheet or layout.project_sheet_name(p.seq, p.name, taken)
+        name = p.sheet
+        if not name:
+            # Same result as project_sheet_name(seq, name, taken), without its O(n) scan
+            # of ``taken`` per call when there is no clash (the common case).
+            name = layout.project_sheet_name(p.seq, p.name)
+            if name.casefold() in folded:
+                name = layout.project_sheet_name(p.seq, p.name, taken)
         taken.add(name)
+        folded.add(name.casefold())
         names.append(name)
     return names
 

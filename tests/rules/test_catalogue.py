@@ -52,3 +52,11 @@ def test_registry_refuses_mistakes(args, message):
 def test_a_project_rule_needs_a_function():
     with pytest.raises(ValueError, match="needs a check function"):
         register("PT997", "error", "其他", "x")
+
+
+def test_the_documentation_lists_every_rule():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text(encoding="utf-8")
+    for r in catalogue():
+        assert f"| {r.code} | {r.severity_label} | {r.category} | {r.title} |" in doc
