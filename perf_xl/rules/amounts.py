@@ -104,7 +104,7 @@ def cost_over_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     if budget is None:
         return
     for r in _money_costs(p):
-        amount = r.value.amount_wan()
+        amount = r.amount
         if r.cost_kind != "unit" and amount is not None and amount > budget + TOLERANCE:
             yield Hit(f"成本指标『{r.name}』{_value_text(r)} 超过预算数 {_wan(budget)}",
                       "value", r.index, found=_value_text(r), expected=f"≤{_wan(budget)}")
@@ -116,7 +116,7 @@ def cost_below_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     if budget is None:
         return
     for r in _money_costs(p):
-        amount = r.value.amount_wan()
+        amount = r.amount
         if r.cost_kind == "total" and amount is not None and amount < budget - TOLERANCE:
             yield Hit(f"总成本指标『{r.name}』{_value_text(r)} 低于预算数 {_wan(budget)}："
                       f"有 {_wan(budget - amount)} 预算没有成本目标", "value", r.index,
@@ -129,7 +129,7 @@ def unit_cost_as_total(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     if budget is None or budget <= 0:
         return
     for r in _money_costs(p):
-        amount = r.value.amount_wan()
+        amount = r.amount
         if r.cost_kind == "unit" and amount is not None and amount >= budget - TOLERANCE:
             yield Hit(f"单位成本指标『{r.name}』{_value_text(r)} 与整个预算数 {_wan(budget)} "
                       "相当：疑似把总额填成了单位成本", "value", r.index, found=_value_text(r))
@@ -143,7 +143,7 @@ def costs_add_up(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     parts = [r for r in _money_costs(p) if r.cost_kind == "part"]
     if len(parts) < 2:
         return
-    total = sum((r.value.amount_wan() or Decimal(0) for r in parts), Decimal(0))
+    total = sum((r.amount or Decimal(0) for r in parts), Decimal(0))
     if total > budget + TOLERANCE:
         names = "、".join(f"『{r.name}』" for r in parts)
         yield Hit(f"成本指标{names}合计 {_wan(total)}，超过预算数 {_wan(budget)}", "value",

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from ..model import Indicator, Project
-from ..values import ParsedValue, parse_value
+from ..values import MONEY_FACTORS, ParsedValue, parse_value
 
 TOLERANCE = Decimal("0.005")  # 万元, for every money comparison
 
@@ -90,10 +90,24 @@ class Row:
             "满意" in compact(self.indicator.level3)
 
     @cached_property
+    def amount(self) -> Decimal | None:
+        """The value in 万元 when it is money: "≤100 万元", "3000 元", also "0.5 万元/人"."""
+        v = self.value
+        if v.is_money:
+            return v.amount_wan()
+        if v.is_quantity and v.number is not None and "/" in v.unit:
+            head = v.unit.split("/", 1)[0]
+            if head in MONEY_FACTORS:
+                return v.number * MONEY_FACTORS[head]
+        return None
+
+    @cached_property
     def cost_kind(self) -> str | None:
         """For a money cost indicator: "total", "unit" or "part"; None otherwise."""
-        if not (self.is_cost and self.value.is_money):
+        if not self.is_cost or self.amount is None:
             return None
+        if not self.value.is_money:
+            return "unit"  # a per-something unit: 万元/人
         name = compact(self.indicator.level3)
         desc = compact(self.indicator.description)
         for text in (name, desc):
