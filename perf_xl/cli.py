@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -14,6 +15,8 @@ from .errors import PerfXLError
 # (command, module) in the order --help lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("build", "build"),
+    ("validate", "validate"),
+    ("rules", "rules"),
 )
 
 DESCRIPTION = """\
@@ -52,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into a reader that stopped early (`| head`): not a failure.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the exit flush quiet
+        return 0
 
 
 def _utf8_streams() -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__, indicator_tree
-from ..model import CHECKPOINTS, FUNDING_LINES, Department, Project
+from ..model import FUNDING_LINES, Department, Project
 from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
 from ..values import OPERATORS
 from . import formulas as F
@@ -24,7 +24,6 @@ from .atomic import atomic_target
 from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
 from .patch import STYLES, Formula, Link, SheetSpec, plain
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
-
 
 FONT = "宋体"
 HEADING_FONT = "黑体"

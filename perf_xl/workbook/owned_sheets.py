@@ -95,7 +95,7 @@ def summary_sheet(dept: Department, findings: Iterable[Mapping[str, Any]] | None
     # -- the project list: live links to the project sheets
     spec.put(f"A{list_title}", "二、项目清单（各列链接到项目表，随项目表自动更新）", "section")
     for caption in LIST_COLUMNS:
-        spec.put(f"{col[caption]}{list_header}", caption, "head")
+        spec.put(f"{col[caption]}{list_header}", caption, "head" if caption in LIST_PRINTED else "total")
     for i, p in enumerate(dept.projects):
         r = first + i
         for caption, (value, style) in _list_row(p, counts).items():
@@ -150,7 +150,7 @@ def summary_sheet(dept: Department, findings: Iterable[Mapping[str, Any]] | None
     spec.merges.append(f"A{sign + 1}:{last_printed}{sign + 1}")
 
     widths = {"A": 24, "B": 16, "C": 24, "D": 44}
-    for j, caption in enumerate(LIST_COLUMNS, start=1):
+    for j in range(1, len(LIST_COLUMNS) + 1):
         spec.widths[L.col_letter(j)] = widths.get(L.col_letter(j), 12 if j <= len(LIST_PRINTED) else 11)
     spec.widths[col["审核意见"]] = 24
     spec.widths[col["工作表"]] = 22

@@ -1,0 +1,171 @@
+"""Validation settings, read from a small TOML file (format documented in the packaged
+default ``perf_xl/data/rules.toml``):
+
+    [budget]       year = 2024
+    [spend_plan]   floor = [25, 50, 75, 100]  or  floor = { "6月底" = 40 }
+    [indicators]   satisfaction_floor = 80, smaller_is_better = ["等待时长"]
+    [rules]        PT111 = false
+
+A user file overrides the packaged default key by key. Mistakes (unknown keys, wrong types,
+unknown rule codes) raise PerfXLError naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import PerfXLError
+from ..model import CHECKPOINTS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_SATISFACTION_FLOOR = Decimal(80)
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    year: int | None = None  # budget year; None = Department.year
+    # PT305 floor per checkpoint (cumulative %), None = no floor for that checkpoint.
+    progress_floor: tuple[Decimal | None, ...] = (None,) * len(CHECKPOINTS)
+    satisfaction_floor: Decimal = DEFAULT_SATISFACTION_FLOOR
+    smaller_is_better: tuple[str, ...] = ()  # extra words, added to the built-in ones
+    enabled: Mapping[str, bool] = field(default_factory=dict)
+    source: str = "默认配置"
+
+    def is_enabled(self, code: str) -> bool:
+        return self.enabled.get(code, True)
+
+    def budget_year(self, department_year: int | None) -> int | None:
+        return self.year if self.year is not None else department_year
+
+
+def default_config() -> RuleConfig:
+    """The packaged default (perf_xl/data/rules.toml)."""
+    text = (resources.files("perf_xl") / "data" / "rules.toml").read_text(encoding="utf-8")
+    return parse_config(tomllib.loads(text), RuleConfig(), source="默认配置")
+
+
+def load_config(path: str | Path | None = None) -> RuleConfig:
+    """The default configuration, overridden by the TOML file at ``path`` if given."""
+    base = default_config()
+    if path is None:
+        return base
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise PerfXLError(f"无法读取校验配置文件：{exc.strerror or exc}", path=str(p)) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise PerfXLError("校验配置文件不是 UTF-8 文本", path=str(p)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PerfXLError(f"校验配置文件不是有效的 TOML：{exc}", path=str(p)) from None
+    return parse_config(data, base, source=str(p))
+
+
+_SECTIONS = {
+    "budget": {"year"},
+    "spend_plan": {"floor"},
+    "indicators": {"satisfaction_floor", "smaller_is_better"},
+    "rules": None,  # any rule code
+}
+
+
+def parse_config(data: Mapping[str, Any], base: RuleConfig, *, source: str) -> RuleConfig:
+    """Overlay the parsed TOML ``data`` on ``base``."""
+
+    def fail(message: str) -> PerfXLError:
+        return PerfXLError(message, path=source)
+
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise fail(f"未知的配置节 [{section}]，可用：" + "、".join(f"[{s}]" for s in _SECTIONS))
+        if not isinstance(value, Mapping):
+            raise fail(f"[{section}] 应是一个配置节")
+        allowed = _SECTIONS[section]
+        if allowed is not None:
+            for key in value:
+                if key not in allowed:
+                    raise fail(f"[{section}] 中没有「{key}」这一项，可用："
+                               + "、".join(sorted(allowed)))
+
+    cfg = replace(base, source=source)
+    budget = data.get("budget", {})
+    if "year" in budget:
+        year = budget["year"]
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+            raise fail(f"[budget] year 应为四位年份，实际为 {year!r}")
+        cfg = replace(cfg, year=year)
+
+    plan = data.get("spend_plan", {})
+    if "floor" in plan:
+        cfg = replace(cfg, progress_floor=_floor(plan["floor"], fail))
+
+    ind = data.get("indicators", {})
+    if "satisfaction_floor" in ind:
+        cfg = replace(cfg, satisfaction_floor=_percent(ind["satisfaction_floor"],
+                                                       "[indicators] satisfaction_floor", fail))
+    if "smaller_is_better" in ind:
+        words = ind["smaller_is_better"]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip()
+                                                  for w in words):
+            raise fail("[indicators] smaller_is_better 应为非空字符串的列表，如 [\"等待时长\"]")
+        merged = tuple(dict.fromkeys([*base.smaller_is_better, *(w.strip() for w in words)]))
+        cfg = replace(cfg, smaller_is_better=merged)
+
+    rules = data.get("rules", {})
+    if rules:
+        from .registry import catalogue
+
+        known = {r.code for r in catalogue()}
+        enabled = dict(base.enabled)
+        for code, on in rules.items():
+            if code not in known:
+                raise fail(f"[rules] 中的「{code}」不是已知的规则编号"
+                           "（perf-xl rules 列出全部规则）")
+            if not isinstance(on, bool):
+                raise fail(f"[rules] {code} 应为 true 或 false，实际为 {on!r}")
+            enabled[code] = on
+        cfg = replace(cfg, enabled=enabled)
+    return cfg
+
+
+def _percent(value: Any, key: str, fail: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise fail(f"{key} 应为 0–100 之间的数，实际为 {value!r}")
+    try:
+        number = Decimal(str(value).strip().rstrip("%"))
+    except InvalidOperation:
+        raise fail(f"{key} 应为 0–100 之间的数，实际为 {value!r}") from None
+    if not Decimal(0) <= number <= Decimal(100):
+        raise fail(f"{key} 应在 0–100 之间，实际为 {value!r}")
+    return number
+
+
+def _floor(value: Any, fail: Any) -> tuple[Decimal | None, ...]:
+    if isinstance(value, list):
+        if len(value) != len(CHECKPOINTS):
+            raise fail("[spend_plan] floor 应写 4 个数（3月底、6月底、10月底、12月底），"
+                       f"实际 {len(value)} 个")
+        return tuple(_percent(v, f"[spend_plan] floor 的「{cp}」", fail)
+                     for v, cp in zip(value, CHECKPOINTS, strict=True))
+    if isinstance(value, Mapping):
+        floors: list[Decimal | None] = [None] * len(CHECKPOINTS)
+        for key, v in value.items():
+            cp = "".join(str(key).split())
+            if cp not in CHECKPOINTS:
+                raise fail(f"[spend_plan] floor 中的「{key}」不是时点，应为 "
+                           + "、".join(CHECKPOINTS))
+            floors[CHECKPOINTS.index(cp)] = _percent(v, f"[spend_plan] floor 的「{cp}」", fail)
+        return tuple(floors)
+    raise fail("[spend_plan] floor 应为 4 个数的列表或 {\"6月底\" = 40} 形式的表")

@@ -1,0 +1,98 @@
+"""The rule catalogue: each rule is one small function registered with its code, severity,
+审核意见 category and a Chinese title (see RULES.md for the codes, which are stable)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+# The finance bureau's standard review wording (审核意见).
+INCOMPLETE = "指标不够完整"
+NOT_QUANTIFIED = "指标不够细化、量化"
+NOT_RELEVANT = "指标与项目的相关性不够"
+VALUE_MISMATCH = "指标与指标值不匹配"
+LEVEL1_WRONG = "一级指标类型错误"
+LEVEL2_WRONG = "二级指标类型错误"
+ADD_OUTPUT = "建议增加明确产出指标"
+ADD_BENEFIT = "建议增加明确效益指标"
+ADD_SATISFACTION = "建议增加满意度指标"
+OTHER = "其他"
+CATEGORIES: tuple[str, ...] = (
+    INCOMPLETE, NOT_QUANTIFIED, NOT_RELEVANT, VALUE_MISMATCH, LEVEL1_WRONG, LEVEL2_WRONG,
+    ADD_OUTPUT, ADD_BENEFIT, ADD_SATISFACTION, OTHER,
+)
+
+# project: check(facts, ctx) per project; department: check(all_facts, ctx) once;
+# workbook: raised by the workbook reader, no check function here.
+SCOPES = ("project", "department", "workbook")
+_CODE = re.compile(r"^PT\d{3}$")
+
+Check = Callable[..., Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    category: str
+    title: str  # Chinese, one line: what the rule finds
+    scope: str = "project"
+    check: Check | None = None
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+
+CATALOGUE: dict[str, Rule] = {}
+
+
+def register(code: str, severity: str, category: str, title: str, *, scope: str = "project",
+             check: Check | None = None) -> Rule:
+    if not _CODE.match(code):
+        raise ValueError(f"rule code must look like PT101: {code!r}")
+    if code in CATALOGUE:
+        raise ValueError(f"rule {code} registered twice")
+    if severity not in SEVERITIES:
+        raise ValueError(f"{code}: unknown severity {severity!r}")
+    if category not in CATEGORIES:
+        raise ValueError(f"{code}: category {category!r} is not a 审核意见 wording")
+    if scope not in SCOPES:
+        raise ValueError(f"{code}: unknown scope {scope!r}")
+    if scope != "workbook" and check is None:
+        raise ValueError(f"{code}: a {scope} rule needs a check function")
+    entry = Rule(code, severity, category, title, scope, check)
+    CATALOGUE[code] = entry
+    return entry
+
+
+def rule(code: str, severity: str, category: str, title: str, *,
+         scope: str = "project") -> Callable[[Check], Check]:
+    """Register the decorated function as the check of rule ``code``."""
+
+    def decorate(fn: Check) -> Check:
+        register(code, severity, category, title, scope=scope, check=fn)
+        return fn
+
+    return decorate
+
+
+def catalogue() -> list[Rule]:
+    """Every registered rule, by code (importing the rule modules first)."""
+    from . import load_rules
+
+    load_rules()
+    return [CATALOGUE[c] for c in sorted(CATALOGUE)]
+
+
+def get_rule(code: str) -> Rule:
+    from . import load_rules
+
+    load_rules()
+    return CATALOGUE[code]

@@ -1,0 +1,62 @@
+"""The registry matches RULES.md: codes, severities, 审核意见 wordings."""
+
+import pytest
+
+from perf_xl.rules import CATEGORIES, catalogue, rule
+from perf_xl.rules.registry import register
+
+# code -> severity, as RULES.md states them.
+RULES_MD = {
+    "PT101": "error", "PT102": "error", "PT103": "error", "PT104": "error", "PT105": "error",
+    "PT106": "error", "PT107": "error", "PT108": "error", "PT109": "warning", "PT110": "warning",
+    "PT111": "info",
+    "PT201": "error", "PT202": "error", "PT203": "error", "PT204": "error", "PT205": "warning",
+    "PT206": "warning", "PT207": "warning", "PT208": "warning",
+    "PT301": "error", "PT302": "error", "PT303": "error", "PT304": "error", "PT305": "warning",
+    "PT401": "error", "PT402": "warning", "PT403": "warning", "PT404": "warning", "PT405": "info",
+    "PT406": "warning", "PT407": "warning",
+    "PT501": "info", "PT502": "error",
+}
+
+
+def test_every_code_of_the_catalogue_is_registered_with_its_severity():
+    rules = catalogue()
+    assert [r.code for r in rules] == sorted(RULES_MD)
+    assert {r.code: r.severity for r in rules} == RULES_MD
+
+
+def test_categories_are_review_wordings_and_titles_chinese():
+    assert len(CATEGORIES) == 10
+    for r in catalogue():
+        assert r.category in CATEGORIES
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)
+
+
+def test_only_pt502_has_no_check_function():
+    assert [r.code for r in catalogue() if r.check is None] == ["PT502"]
+    assert next(r for r in catalogue() if r.code == "PT502").scope == "workbook"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("PT101", "error", "其他", "x"), "registered twice"),
+    (("PX1", "error", "其他", "x"), "must look like"),
+    (("PT998", "fatal", "其他", "x"), "unknown severity"),
+    (("PT998", "error", "随便", "x"), "not a 审核意见 wording"),
+])
+def test_registry_refuses_mistakes(args, message):
+    catalogue()
+    with pytest.raises(ValueError, match=message):
+        rule(*args)(lambda p, ctx: [])
+
+
+def test_a_project_rule_needs_a_function():
+    with pytest.raises(ValueError, match="needs a check function"):
+        register("PT997", "error", "其他", "x")
+
+
+def test_the_documentation_lists_every_rule():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text(encoding="utf-8")
+    for r in catalogue():
+        assert f"| {r.code} | {r.severity_label} | {r.category} | {r.title} |" in doc
