@@ -15,7 +15,9 @@ from .errors import PerfXLError
 # (command, module) in the order --help lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("build", "build"),
+    ("fill", "fill"),
     ("validate", "validate"),
+    ("summary", "summary"),
     ("rules", "rules"),
 )
 

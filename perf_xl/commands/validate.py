@@ -8,12 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
-from decimal import InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from ..errors import PerfXLError
 
 if TYPE_CHECKING:
     from ..model import Department
@@ -27,67 +23,45 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="按校验规则检查每个项目的绩效目标表，按项目列出发现的问题。"
                     "有「错误」级问题时退出码为 1，无法读取输入时为 2。",
     )
-    p.add_argument("file", help="要校验的文件（目前支持模型 JSON：perf-xl import -o 的输出）")
+    p.add_argument("file", help="要校验的文件：主工作簿 .xlsm、绩效文本 .txt、模型 .json 或 .docx")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）")
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="输出格式：table（默认，按项目分组）或 json（问题列表）")
+    p.add_argument("--write", action="store_true",
+                   help="把结果写回工作簿：重建「校验结果」（带跳转链接），给有问题的单元格着色并加批注；"
+                        "上次的标记先清除，手工输入的内容不变")
     p.set_defaults(run=run)
 
 
-def _load_json(path: Path) -> Department:
-    from ..model import Department
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise PerfXLError("不是 UTF-8 编码的 JSON 文件", path=str(path)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PerfXLError(f"不是有效的 JSON：{exc.msg}", path=str(path), line=exc.lineno) from None
-    if not isinstance(data, dict) or not isinstance(data.get("projects", []), list):
-        raise PerfXLError("不是 perf-xl 的模型 JSON：顶层应为含 projects 列表的对象",
-                          path=str(path))
-    try:
-        return Department.from_dict(data)
-    except (TypeError, ValueError, KeyError, AttributeError, InvalidOperation) as exc:
-        raise PerfXLError(f"不是 perf-xl 的模型 JSON：{exc}", path=str(path)) from None
-
-
-# Suffix -> loader. The text importer and the workbook reader register here when merged
-# (".txt": text document, ".xlsm"/".xlsx": workbook).
-LOADERS: dict[str, Callable[[Path], Department]] = {".json": _load_json}
-
-
-def load_department(path: str | Path) -> Department:
-    """Read FILE into the model, choosing the reader by suffix."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    loader = LOADERS.get(suffix)
-    if loader is None:
-        supported = "、".join(sorted(LOADERS))
-        raise PerfXLError(f"不支持的文件类型「{suffix or '无扩展名'}」，目前可校验：{supported}",
-                          path=str(p))
-    if not p.is_file():
-        raise PerfXLError("文件不存在", path=str(p))
-    try:
-        return loader(p)
-    except OSError as exc:
-        raise PerfXLError(f"无法读取文件：{exc.strerror or exc}", path=str(p)) from None
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..rules import load_config, validate
+    from ..operations import findings_of, read_book, status_text, validate_patch
+    from ..rules import load_config
+    from ..sources import load
+    from ..workbook.read import ReadResult
 
     config = load_config(args.config)
-    dept = load_department(args.file)
-    findings = validate(dept, config)
+    if args.write:
+        from ..workbook.file_adapter import FileAdapter
+        from .common import require_workbook
+
+        book = FileAdapter(require_workbook(args.file))
+        read = read_book(book)
+    else:
+        loaded = load(args.file)
+        read = ReadResult(loaded.department, loaded.problems)
+    dept = read.department
+    findings = findings_of(read, config)
+    if args.write:
+        book.apply(validate_patch(read, findings, source=Path(args.file).name))
+        book.save()
     if args.format == "json":
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     elif sys.stdout.isatty():
         _print_rich(dept, findings)
     else:
         _print_plain(dept, findings)
+    if args.write and args.format != "json":
+        print(f"{status_text(findings, dept)}；已写入「校验结果」并标记单元格：{args.file}")
     return 1 if any(f.is_error for f in findings) else 0
 
 

@@ -1,0 +1,24 @@
+"""Helpers shared by the commands that work on a workbook file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import PerfXLError
+
+
+def require_workbook(path: str | Path) -> Path:
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise PerfXLError("这里需要主工作簿（.xlsm）；先用 perf-xl build 由绩效文本生成", path=str(p))
+    return p
+
+
+def progress_console():
+    """A rich console on stderr when it is a terminal (progress and status), else None."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    return Console(stderr=True)

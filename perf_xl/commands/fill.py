@@ -1,0 +1,43 @@
+"""perf-xl fill FILE [--profile …] [--overwrite]: fill the spend plan of every project sheet."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from ..spendplan import PROFILE_NAMES
+
+    p = sub.add_parser(
+        "fill", help="填充资金支出计划",
+        description="按支出计划模板填写各项目表空缺的 3月底/6月底/10月底/12月底 累计进度。"
+                    "默认只填空白单元格，已填写的数值不变；与模板不一致的数值作为冲突列出。"
+                    "模板取自 --profile，否则取各项目表的「支出计划模板」，再否则为序时进度。")
+    p.add_argument("file", help="主工作簿 .xlsm")
+    p.add_argument("--profile", help="支出计划模板：" + "、".join(PROFILE_NAMES))
+    p.add_argument("--overwrite", action="store_true", help="用模板数值覆盖已填写的数值（会列出每处改动）")
+    p.add_argument("--dry-run", action="store_true", help="只显示将要填写的内容，不修改文件")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..operations import fill, read_book
+    from ..workbook.file_adapter import FileAdapter
+    from .common import require_workbook
+
+    path = require_workbook(args.file)
+    book = FileAdapter(path)
+    read = read_book(book)
+    outcome = fill(read.department, profile=args.profile, overwrite=args.overwrite)
+    for line in outcome.details:
+        print(line)
+    for problem in read.problems:
+        print(f"跳过「{problem.sheet}」：{problem.message}")
+    if args.dry_run:
+        print(f"（试运行，未修改文件）{outcome.message}")
+        return 0
+    if outcome.patch:
+        book.apply(outcome.patch)
+        book.save()
+    print(outcome.message + ("" if outcome.patch else "（文件未改动）"))
+    return 0

@@ -1,0 +1,116 @@
+"""The operations, each one function from grids (what a workbook holds) to a Patch.
+
+The CLI runs them on a file (FileAdapter: openpyxl), the buttons on the open workbook
+(perf_xl.excel: xlwings); neither the rules nor the operations know which adapter applies
+the patch. A workbook adapter exposes ``sheet_names``, ``grid(name)``, ``apply(patch)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .model import Department
+from .workbook import layout as L
+from .workbook.grid import Grid
+from .workbook.patch import Mark, Patch
+from .workbook.read import LayoutProblem, ReadResult, department_from_grids
+
+if TYPE_CHECKING:
+    from .rules import Finding, RuleConfig
+    from .spendplan import FillResult
+
+
+class Workbook(Protocol):
+    @property
+    def sheet_names(self) -> list[str]: ...
+
+    def grid(self, name: str) -> Grid: ...
+
+    def apply(self, patch: Patch) -> None: ...
+
+
+def read_book(book: Workbook, only_sheet: str | None = None) -> ReadResult:
+    """The model of an open workbook (all project sheets, or just ``only_sheet``)."""
+    names = book.sheet_names
+    wanted = [n for n in names if n in (L.DEPARTMENT_SHEET, only_sheet)] if only_sheet else names
+    grids = {n: book.grid(n) for n in wanted if n not in (L.XLWINGS_CONF_SHEET, L.CODES_SHEET)}
+    return department_from_grids(names, grids)
+
+
+# -- fill --------------------------------------------------------------------------------------
+@dataclass
+class FillOutcome:
+    patch: Patch
+    results: list[FillResult]
+    message: str  # "已填充 13 个项目的支出计划，1 处冲突"
+    details: list[str] = field(default_factory=list)
+
+
+def fill(dept: Department, profile: str | None = None, overwrite: bool = False) -> FillOutcome:
+    from .spendplan import fill_department, fill_summary
+
+    results = fill_department(dept, profile=profile, overwrite=overwrite)
+    patch = Patch()
+    details = []
+    for project, result in zip(dept.projects, results, strict=True):
+        for cell, value in result.patch(fraction=True).items():
+            patch.set(project.sheet or "", cell, value)
+        details.extend(f"「{project.sheet}」{line}" for line in result.lines())
+    return FillOutcome(patch, results, fill_summary(results), details)
+
+
+# -- validate ----------------------------------------------------------------------------------
+def layout_findings(problems: list[LayoutProblem], dept: Department) -> list[Finding]:
+    """PT502 findings for sheets whose layout a user broke."""
+    from .rules.finding import make_finding
+
+    return [make_finding(p.code, p.message, sheet=p.sheet, cell=p.cell) for p in problems]
+
+
+def findings_of(read: ReadResult, config: RuleConfig | None = None) -> list[Finding]:
+    from .rules import validate
+
+    return layout_findings(read.problems, read.department) + validate(read.department, config)
+
+
+def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "",
+                   only_sheet: str | None = None) -> Patch:
+    """校验结果 rebuilt, the offending cells marked, each project's status and counts."""
+    from .workbook.owned_sheets import findings_sheet
+
+    patch = Patch(clear_marks=True)
+    if not only_sheet:
+        patch.sheets.append(findings_sheet([f.to_dict() for f in findings], source=source))
+    # A sheet whose layout broke is not read, so it is not in the model: its cells are not
+    # where we would write, and only its PT502 marks go onto it.
+    for sheet in (p.sheet for p in read.department.projects if p.sheet):
+        mine = [f for f in findings if f.sheet == sheet]
+        counts = {s: sum(1 for f in mine if f.severity == s) for s in ("error", "warning", "info")}
+        status = "错误" if counts["error"] else "警告" if counts["warning"] else "通过"
+        patch.set(sheet, L.STATUS, status)
+        for cell, sev in zip(L.COUNT_CELLS, ("error", "warning", "info"), strict=True):
+            patch.set(sheet, cell, counts[sev])
+        categories = list(dict.fromkeys(f.category for f in mine if f.severity != "info"))
+        patch.set(sheet, L.REVIEW_CELL, "；".join(categories))
+    for f in findings:
+        if f.sheet and f.cell:
+            patch.marks.append(Mark(f.sheet, f.cell, f.severity, f"{f.code} {f.message}"))
+    return patch
+
+
+def status_text(findings: list[Finding], dept: Department) -> str:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    infos = len(findings) - errors - warnings
+    return (f"已校验 {len(dept.projects)} 个项目：错误 {errors} 处，警告 {warnings} 处，提示 {infos} 处"
+            if findings else f"已校验 {len(dept.projects)} 个项目，未发现问题")
+
+
+# -- summary -----------------------------------------------------------------------------------
+def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = None) -> Patch:
+    """The 汇总 sheet rebuilt (live formulas over the project sheets, charts)."""
+    from .workbook.owned_sheets import summary_sheet
+
+    return Patch(sheets=[summary_sheet(dept, findings)])
