@@ -37,8 +37,10 @@ def load(path: str | Path) -> Loaded:
     if suffix == ".json":
         return Loaded(_load_json(path), "json")
     if suffix == ".docx":
-        from .importers.docx import read_docx
-
+        try:  # until the Word importer lands
+            from .importers.docx import read_docx
+        except ImportError:
+            raise PerfXLError("暂不支持读取 .docx", path=str(path)) from None
         return Loaded(read_docx(path), "docx")
     if suffix in TEXT_SUFFIXES or not suffix:
         from .importers.text import read_text
@@ -55,13 +57,16 @@ def load_department(path: str | Path) -> Department:
 
 def _load_json(path: Path) -> Department:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-        if not isinstance(data, dict) or "projects" not in data:
-            raise PerfXLError("不是 perf_xl 模型 JSON（缺少 projects）", path=str(path))
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise PerfXLError("不是 UTF-8 编码的 JSON 文件", path=str(path)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PerfXLError(f"不是有效的 JSON：{exc.msg}", path=str(path), line=exc.lineno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
+        raise PerfXLError("不是 perf-xl 的模型 JSON：顶层应为含 projects 列表的对象", path=str(path))
+    try:
         return Department.from_dict(data)
-    except PerfXLError:
-        raise
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PerfXLError(f"JSON 无法解析：{exc}", path=str(path)) from None
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        raise PerfXLError(f"模型 JSON 的内容不正确：{exc}", path=str(path)) from None
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as exc:
+        raise PerfXLError(f"不是 perf-xl 的模型 JSON：{exc}", path=str(path)) from None

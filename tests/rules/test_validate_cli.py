@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ruletools import clean_project, department
 
-from perf_xl.commands.validate import load_department
+from perf_xl.sources import load_department
 from perf_xl.errors import PerfXLError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,9 +98,10 @@ def test_unreadable_inputs_exit_2(tmp_path):
 def test_load_department_dispatches_on_suffix(tmp_path):
     path = model_file(tmp_path, clean_project(), name="MODEL.JSON")
     assert load_department(path).projects[0].code == "13070024P000482100018"
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
     try:
-        load_department(tmp_path / "x.xlsm")
+        load_department(tmp_path / "x.pdf")
     except PerfXLError as exc:
-        assert "不支持的文件类型「.xlsm」" in exc.message
+        assert "不支持的文件类型「.pdf」" in exc.message
     else:
         raise AssertionError("an unsupported suffix must raise PerfXLError")
