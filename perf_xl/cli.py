@@ -13,7 +13,7 @@ from .errors import PerfXLError
 
 # (command, module) in the order --help lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
-    # ("import", "import_text"),  -- added with the text importer
+    ("import", "import_text"),
 )
 
 DESCRIPTION = """\
