@@ -238,14 +238,17 @@ def parse_text(text: str, source_name: str | None = None) -> Department:
 
 
 # --------------------------------------------------------------------------- parser
-@dataclass
 class _Line:
-    no: int
-    text: str  # tags removed, stripped
+    __slots__ = ("no", "raw", "text")
+
+    def __init__(self, no: int, raw: str) -> None:
+        self.no = no
+        self.raw = raw  # tags removed; leading tabs kept (they are empty cells)
+        self.text = raw.strip()
 
     @property
     def cells(self) -> list[str]:
-        return [c.strip() for c in self.text.split("\t")]
+        return [c.strip() for c in self.raw.split("\t")]
 
 
 @dataclass
@@ -263,7 +266,7 @@ class _Parser:
         if not text.strip():
             raise self.error("文件是空的，没有任何内容")
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.lines = [_Line(i, _clean(t).strip()) for i, t in enumerate(raw, 1)]
+        self.lines = [_Line(i, _clean(t)) for i, t in enumerate(raw, 1)]
         for line in self.lines:
             bad = _CONTROL.search(line.text)
             if bad:
@@ -331,8 +334,8 @@ class _Parser:
             text = line.text
             if not text:
                 continue
-            cells = line.cells
-            if len(cells) > 1:
+            if "\t" in text:
+                cells = line.cells
                 if any(_label_kind(c) == "code" for c in cells):
                     raise self.error("表格前缺少项目标题（应有一行“N.XXX绩效目标表”）", line.no)
                 raise self.error(
