@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ImportError_
@@ -147,6 +148,7 @@ _SECTIONS = {
 }
 
 
+@lru_cache(maxsize=4096)  # cells repeat a lot ("质量指标", "≥90%" …)
 def _norm(text: str) -> str:
     """Text for comparing labels: width-folded, no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).split())
@@ -168,7 +170,7 @@ def _level_key(cell: str) -> str:
 
 
 def _clean(line: str) -> str:
-    return _TAG.sub("", line)
+    return _TAG.sub("", line) if "<" in line else line
 
 
 def _quote(text: str, limit: int = 30) -> str:
@@ -239,16 +241,20 @@ def parse_text(text: str, source_name: str | None = None) -> Department:
 
 # --------------------------------------------------------------------------- parser
 class _Line:
-    __slots__ = ("no", "raw", "text")
+    __slots__ = ("_cells", "no", "raw", "text")
 
     def __init__(self, no: int, raw: str) -> None:
         self.no = no
         self.raw = raw  # tags removed; leading tabs kept (they are empty cells)
         self.text = raw.strip()
+        self._cells: list[str] | None = None
 
     @property
     def cells(self) -> list[str]:
-        return [c.strip() for c in self.raw.split("\t")]
+        """The tab-separated cells, stripped (a fresh list each time)."""
+        if self._cells is None:
+            self._cells = [c.strip() for c in self.raw.split("\t")]
+        return list(self._cells)
 
 
 @dataclass
@@ -266,13 +272,14 @@ class _Parser:
         if not text.strip():
             raise self.error("文件是空的，没有任何内容")
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if _CONTROL.search(text):
+            for no, line_text in enumerate(raw, 1):
+                bad = _CONTROL.search(line_text)
+                if bad:
+                    raise self.error(
+                        f"含有控制字符 U+{ord(bad.group()):04X}，这不像文本文件的内容", no
+                    )
         self.lines = [_Line(i, _clean(t)) for i, t in enumerate(raw, 1)]
-        for line in self.lines:
-            bad = _CONTROL.search(line.text)
-            if bad:
-                raise self.error(
-                    f"含有控制字符 U+{ord(bad.group()):04X}，这不像文本文件的内容", line.no
-                )
         self.money_unit: str | None = None  # the unit in force (the last 单位 line)
         self.first_money_unit: str | None = None
 
@@ -601,7 +608,7 @@ class _ProjectReader:
         tokens = [_plan_token(c) for _, c in cols]
         has_checkpoint = any(t[0] == "cp" for t in tokens)
         only_numbers = all(t[0] == "val" for t in tokens)
-        if has_checkpoint or (only_numbers and self.plan.pending):
+        if has_checkpoint or self.plan.pending:  # after a plan header come its values
             self._plan_row(line, cols)
             self.last = "plan"
             return
@@ -799,6 +806,8 @@ class _Header:
 
     @classmethod
     def parse(cls, line: _Line, reader: _ProjectReader) -> _Header | None:
+        if "指标" not in line.raw:
+            return None  # fast path: most rows are not the header
         cells = line.cells
         while cells and not cells[-1]:
             cells.pop()
