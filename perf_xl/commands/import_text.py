@@ -43,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 def run(args: argparse.Namespace) -> int:
     from ..importers.text import read_text
 
-    dept = read_text(args.file)
+    dept = read_text(Path(args.file))  # always a file name, even if odd
     if args.output:
         write_atomic(Path(args.output), dept.to_json() + "\n")
     if args.format == "json":

@@ -21,6 +21,7 @@ example to keep it so).
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import unicodedata
@@ -42,7 +43,7 @@ from ..model import (
 
 __all__ = ["parse_text", "read_text"]
 
-ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")  # tried in turn; UTF-16 only with its BOM
 
 # --------------------------------------------------------------------------- lexicon
 # Labels are compared after _norm(): NFKC (full-width -> half-width) and no whitespace,
@@ -220,6 +221,14 @@ def read_text(
 def _decode(data: bytes, name: str | None) -> str:
     if not data.strip():
         raise ImportError_("文件是空的，没有任何内容", path=name)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Notepad's "Unicode": UTF-16 with a byte-order mark (its NUL bytes are text).
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportError_(
+                "文件以 UTF-16 标记开头，但内容无法按 UTF-16 读取", path=name
+            ) from None
     if b"\x00" in data:
         raise ImportError_(
             "这不是文本文件（含有二进制内容），请提供绩效文本的 .txt 文件", path=name

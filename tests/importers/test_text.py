@@ -157,8 +157,12 @@ def test_quirks_of_the_document(dept):
     assert p[21].lines["code"] == 527  # "项目编号" instead of "项目编码"
     assert p[24].fiscal == D("25.00")  # "其中: 财政资金", half-width colon
     assert p[6].name == "诉讼费安排—综合事务经费（市法院）"  # <b> tags removed
-    assert p[26].goal == '1."通过使用办案业务补助资金、业务装备购置，为法院审判能力的提升提供保障。 "'
-    assert p[28].name == "提前下达 2023 年法院建设补助资金(办案业务经费)"  # the cell, not the heading
+    assert (
+        p[26].goal == '1."通过使用办案业务补助资金、业务装备购置，为法院审判能力的提升提供保障。 "'
+    )
+    assert (
+        p[28].name == "提前下达 2023 年法院建设补助资金(办案业务经费)"
+    )  # the cell, not the heading
     assert p[8].name == "2023 年度司法救助资金（张家口市中级人民法院）"  # "8.2023 年度…" heading
     assert [(i.level2, i.level3) for i in p[3].indicators[:2]] == [
         ("数量指标", "保障办公人数"),
@@ -201,7 +205,14 @@ def test_part_one(dept):
     paragraphs = dept.overall_goal.split("\n")
     assert len(paragraphs) == 7
     assert paragraphs[0].startswith("2023年,全市法院要坚持")
-    assert [p[:3] for p in paragraphs[1:]] == ["一是坚", "二是坚", "三是坚", "四是坚", "五是坚", "六是坚"]
+    assert [p[:3] for p in paragraphs[1:]] == [
+        "一是坚",
+        "二是坚",
+        "三是坚",
+        "四是坚",
+        "五是坚",
+        "六是坚",
+    ]
     # Two paragraphs were cut by a page break mid-sentence and are glued back.
     assert "以雷霆之势严厉打击危害群众安全的违法犯罪行为，不断增强" in paragraphs[2]
     assert "确保司法权力运行更加优质高效。深入推进" in paragraphs[5]
@@ -252,6 +263,9 @@ def test_every_way_in_reads_the_same(dept, tmp_path):
     bom = tmp_path / "bom.txt"
     bom.write_bytes(b"\xef\xbb\xbf" + data)
     assert read_text(bom) == dept
+    utf16 = tmp_path / "utf16.txt"  # Windows Notepad's "Unicode"
+    utf16.write_bytes(text.encode("utf-16"))
+    assert read_text(utf16) == dept
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes(data.replace(b"\n", b"\r\n"))
     assert read_text(crlf) == dept

@@ -22,16 +22,30 @@ MINI = "\n".join(
         "单位：万元",  # 5
         "",
         T.join(["项目编码", "13070024P000482100018", "", "项目名称", "罚没安排—测试项目", "", ""]),
-        T.join(["预算规模及资金用途", "预算数", "100.00", "其中：财政资金", "80.00", "其他资金", "20.00"]),
+        T.join(
+            [
+                "预算规模及资金用途",
+                "预算数",
+                "100.00",
+                "其中：财政资金",
+                "80.00",
+                "其他资金",
+                "20.00",
+            ]
+        ),
         T.join(["", "用于测试。", "", "", "", "", ""]),  # 9
         T.join(["资金支出计划（%）", "3 月底", "", "6 月底", "10 月底", "12 月底", ""]),  # 10
         T.join(["", "25%", "", "50%", "75%", "100%", ""]),  # 11
         T.join(["绩效目标", "1.完成测试。", "", "", "", "", ""]),  # 12
-        T.join(["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", ""]),
+        T.join(
+            ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", ""]
+        ),
         T.join(["产出指标", "数量指标", "测试数量", "数量描述", "≥1 个", "工作计划", ""]),  # 14
         T.join(["", "质量指标", "合格率", "质量描述", "≥90%", "工作计划", ""]),  # 15
         T.join(["效益指标", "社会效益指标", "效益", "效益描述", "持续影响", "工作计划", ""]),
-        T.join(["满意度指标", "服务对象满意度指标", "满意度", "满意度描述", "≥90%", "问卷调查", ""]),
+        T.join(
+            ["满意度指标", "服务对象满意度指标", "满意度", "满意度描述", "≥90%", "问卷调查", ""]
+        ),
     ]
 )
 
@@ -91,7 +105,15 @@ def test_head_of_the_document():
 
 def test_tags_and_markdown_headings():
     tagged = MINI
-    for label in ("项目编码", "项目名称", "预算数", "其中：财政资金", "绩效目标", "一级指标", "3 月底"):
+    for label in (
+        "项目编码",
+        "项目名称",
+        "预算数",
+        "其中：财政资金",
+        "绩效目标",
+        "一级指标",
+        "3 月底",
+    ):
         tagged = tagged.replace(label, f"<b>{label}</b>", 1)
     tagged = tagged.replace("1.罚没安排", "### 1.罚没安排")
     assert read(tagged).content() == read(MINI).content()
@@ -146,7 +168,9 @@ def test_project_number_label():
     ],
 )
 def test_twelfth_month_on_its_own_row(split):
-    p = only(replace_line(MINI, 10, *split[:1], *split[1:]).replace(lines_of(MINI)[10] + "\n", "", 1))
+    p = only(
+        replace_line(MINI, 10, *split[:1], *split[1:]).replace(lines_of(MINI)[10] + "\n", "", 1)
+    )
     assert p.plan == [D(25), D(50), D(75), D(100)]
     assert p.lines["plan"] == 10
 
@@ -158,17 +182,32 @@ def _plan_rows(*rows: str) -> str:
 
 
 def test_missing_december_stays_missing():
-    p = only(_plan_rows(T.join(["资金支出计划（%）", "3 月底", "", "6 月底", "", "10 月底"]), T.join(["", "25%", "", "50%", "", "75%"])))
+    p = only(
+        _plan_rows(
+            T.join(["资金支出计划（%）", "3 月底", "", "6 月底", "", "10 月底"]),
+            T.join(["", "25%", "", "50%", "", "75%"]),
+        )
+    )
     assert p.plan == [D(25), D(50), D(75), None]
 
 
 def test_missing_october_stays_missing():
-    p = only(_plan_rows(T.join(["资金支出计划（%）", "3月底", "", "6月底", "", "12月底"]), T.join(["", "25%", "", "50%", "", "100%"])))
+    p = only(
+        _plan_rows(
+            T.join(["资金支出计划（%）", "3月底", "", "6月底", "", "12月底"]),
+            T.join(["", "25%", "", "50%", "", "100%"]),
+        )
+    )
     assert p.plan == [D(25), D(50), None, D(100)]
 
 
 def test_empty_value_cell_under_a_checkpoint_stays_missing():
-    p = only(_plan_rows(T.join(["资金支出计划（%）", "3月底", "6月底", "10月底", "12月底"]), T.join(["", "25%", "50%", "", "100%"])))
+    p = only(
+        _plan_rows(
+            T.join(["资金支出计划（%）", "3月底", "6月底", "10月底", "12月底"]),
+            T.join(["", "25%", "50%", "", "100%"]),
+        )
+    )
     assert p.plan == [D(25), D(50), None, D(100)]
 
 
@@ -185,7 +224,14 @@ def test_identical_repeats_are_accepted():
 def test_conflicting_repeat_names_the_line():
     header = T.join(["资金支出计划（%）", "3月底", "", "6月底", "", "10月底", ""])
     with pytest.raises(PerfXLError) as err:
-        read(_plan_rows(header, T.join(["", "25%", "", "50%", "", "75%"]), header, T.join(["", "30%", "", "50%", "", "75%"])))
+        read(
+            _plan_rows(
+                header,
+                T.join(["", "25%", "", "50%", "", "75%"]),
+                header,
+                T.join(["", "30%", "", "50%", "", "75%"]),
+            )
+        )
     assert err.value.line == 13
     assert "3月底" in err.value.message and "30%" in err.value.message
     assert "第 11 行" in err.value.message and "25%" in err.value.message
@@ -236,7 +282,12 @@ def test_rows_with_fewer_cells():
 
 
 def test_merged_first_level_on_its_own_line():
-    text = replace_line(MINI, 16, "效益指标", T.join(["", "社会效益指标", "效益", "效益描述", "持续影响", "工作计划"]))
+    text = replace_line(
+        MINI,
+        16,
+        "效益指标",
+        T.join(["", "社会效益指标", "效益", "效益描述", "持续影响", "工作计划"]),
+    )
     p = only(text)
     assert (p.indicators[2].level1, p.indicators[2].level2) == ("效益指标", "社会效益指标")
     assert len(p.indicators) == 4
@@ -247,7 +298,12 @@ def test_no_basis_column():
     for i in range(12, 17):
         lines[i] = T.join(lines[i].split(T)[:5])
     p = only("\n".join(lines))
-    assert [(i.value, i.basis) for i in p.indicators] == [("≥1 个", ""), ("≥90%", ""), ("持续影响", ""), ("≥90%", "")]
+    assert [(i.value, i.basis) for i in p.indicators] == [
+        ("≥1 个", ""),
+        ("≥90%", ""),
+        ("持续影响", ""),
+        ("≥90%", ""),
+    ]
 
 
 def test_header_decides_the_column_order():
@@ -280,7 +336,9 @@ def test_thousands_separators_in_yuan():
 
 
 def test_unit_line_and_money_unit_in_one_row():
-    text = replace_line(MINI, 3, T.join(["161001 张家口市测试法院本级", "", "单位：元"])).replace("单位：万元", "")
+    text = replace_line(MINI, 3, T.join(["161001 张家口市测试法院本级", "", "单位：元"])).replace(
+        "单位：万元", ""
+    )
     dept = read(text)
     assert dept.money_unit == "元"
     assert dept.projects[0].budget == D("0.0100")
@@ -295,7 +353,9 @@ def test_amounts_as_written_and_empty_other():
 
 
 def test_goal_and_purpose_continuation_lines():
-    text = replace_line(MINI, 12, T.join(["绩效目标", "1.完成测试。", "", ""]), T.join(["", "2.再完成。", ""]))
+    text = replace_line(
+        MINI, 12, T.join(["绩效目标", "1.完成测试。", "", ""]), T.join(["", "2.再完成。", ""])
+    )
     text = replace_line(text, 9, T.join(["", "用于测试", ""]), T.join(["", "和验证。", ""]))
     p = only(text)
     assert p.goal == "1.完成测试。\n2.再完成。"
@@ -322,7 +382,10 @@ def test_two_projects_and_funding_lines():
         .replace("13070024P000482100018", "13070024P00048110001J")
     )
     dept = read(MINI + "\n\n" + second)
-    assert [(p.seq, p.funding_line) for p in dept.projects] == [(1, "罚没收入安排"), (2, "诉讼费收入安排")]
+    assert [(p.seq, p.funding_line) for p in dept.projects] == [
+        (1, "罚没收入安排"),
+        (2, "诉讼费收入安排"),
+    ]
     assert dept.projects[1].line == 19
     assert dept.total_budget == D("200.00")
 
