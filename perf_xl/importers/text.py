@@ -358,6 +358,10 @@ class _Parser:
                     f"这一行有制表符（Tab），但这里应是正文而不是表格：{_quote(text)}", line.no
                 )
             heading = _MD_HEADING.sub("", text).strip()
+            money = _MONEY_UNIT.match(_norm(heading))
+            if money:  # "单位：元" stated once for all the tables below
+                self._money_unit(money.group(1), line.no)
+                continue
             key = _SECTION_PREFIX.sub("", _norm(heading))
             if key in _SECTIONS:
                 state = _SECTIONS[key]
@@ -387,10 +391,7 @@ class _Parser:
             elif text.endswith("审核") and not dept.reviewed_by:
                 dept.reviewed_by = text
             elif not dept.unit_name and not text.startswith(("(", "（")):
-                dept.unit_name = text
-            money = _MONEY_UNIT.match(_norm(text))
-            if money:
-                self._money_unit(money.group(1), None)
+                dept.unit_name = text  # the cover's first line, unless a unit line says more
 
     def _sub_goal_line(
         self, line: _Line, text: str, sub: SubGoal | None, dept: Department

@@ -103,6 +103,22 @@ def test_head_of_the_document():
     assert dept.projects[0].line == 6  # line numbers count the head
 
 
+def test_unit_name_from_the_cover_when_there_is_no_unit_line():
+    dept = read(HEAD + "\n" + MINI.replace("161001 张家口市测试法院本级", ""))
+    assert (dept.unit_code, dept.unit_name) == ("", "张家口市测试法院")
+    assert dept.projects[0].unit == ""
+
+
+def test_money_unit_stated_once_before_the_tables():
+    text = "## 第二部分\n\n单位：元\n\n" + MINI.replace("单位：万元", "").replace(
+        "100.00", "1000000"
+    )
+    dept = read(text)
+    assert dept.money_unit == "元"
+    assert dept.projects[0].budget == D(100)
+    assert dept.projects[0].fiscal == D("0.0080")  # 80.00 元
+
+
 def test_tags_and_markdown_headings():
     tagged = MINI
     for label in (
