@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ruletools import clean_project, department
 
-from perf_xl.sources import load_department
 from perf_xl.errors import PerfXLError
+from perf_xl.sources import load_department
 
 ROOT = Path(__file__).resolve().parents[2]
 
