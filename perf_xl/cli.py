@@ -14,6 +14,7 @@ from .errors import PerfXLError
 # (command, module) in the order --help lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
     # ("import", "import_text"),  -- added with the text importer
+    ("docx", "docx"),
 )
 
 DESCRIPTION = """\
