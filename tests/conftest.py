@@ -127,8 +127,8 @@ def rich() -> Department:
     return rich_department()
 
 
-def require_lo(*tools: str) -> None:
-    """Skip when a LibreOffice tool is missing, or fail when PERF_XL_REQUIRE_LO=1."""
+def require_tools(*tools: str) -> None:
+    """Skip when a LibreOffice/poppler tool is missing, or fail when PERF_XL_REQUIRE_LO=1."""
     missing = [t for t in tools if shutil.which(t) is None]
     if not missing:
         return
@@ -136,3 +136,9 @@ def require_lo(*tools: str) -> None:
     if os.environ.get("PERF_XL_REQUIRE_LO") == "1":
         pytest.fail(message + " (PERF_XL_REQUIRE_LO=1)")
     pytest.skip(message)
+
+
+@pytest.fixture
+def need_lo() -> None:
+    """Use in tests that run soffice and pdftoppm."""
+    require_tools("soffice", "pdftoppm", "pdffonts")
