@@ -230,6 +230,8 @@ _SKIP_ROWS = {"备注", "说明", "填报说明", "填表人", "填报人", "联
 _CHECKPOINT_RE = re.compile(r"^(3|6|10|12)月(?:底|末)$")
 _UNIT_SUFFIX_RE = re.compile(r"^(.*?)\((万元|元)\)$")
 _MONEY_LINE_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)\s*$")
+# A unit line without a table title above it: "161001 某某法院本级", "单位名称：…".
+_UNIT_LINE_RE = re.compile(r"^(\d{6}\s*\S|(单位名称|预算单位|填报单位|部门名称)\s*[:：])")
 
 
 def _field_label(text: str) -> tuple[str | None, str | None]:
@@ -350,6 +352,8 @@ class _Reader:
         if not text:
             return
         k = _key(text)
+        if self.state in ("cover", "part2") and self._unit_lines(text):
+            return
         m = L.TABLE_TITLE_RE.match(text.replace("\n", ""))
         if m:
             self.state = "part2"
@@ -419,19 +423,24 @@ class _Reader:
     def _p_part1(self, text: str) -> None:
         pass  # text between the part heading and its first section: nothing to keep
 
-    def _p_part2(self, text: str) -> None:
+    def _unit_lines(self, text: str) -> bool:
+        """Take a "单位：万元" line and the unit line above a table; True when consumed."""
         pend = self.pending
         m = _MONEY_LINE_RE.search(text)
         if m:
             pend.money_unit = m.group(1)
             text = text[: m.start()].strip()
             if not text:
-                return
-        if pend.seq is not None:
+                return True
+        if pend.seq is not None and self.state == "part2":  # after "N.…绩效目标表"
             if not pend.unit:
                 pend.unit = text
-        elif re.match(r"^\d{6}\s*\S", text) or re.match(r"^(单位名称|预算单位|填报单位)", text):
+                return True
+            return bool(m)
+        if _UNIT_LINE_RE.match(text):
             pend.unit = text
+            return True
+        return bool(m)
 
     # tables
     def table(self, tbl: Any) -> None:
