@@ -12,7 +12,7 @@ import re
 # -- the project table (官方 项目支出绩效目标表) ----------------------------------------
 # Seven grid columns, like the official form: a label column and six content columns.
 # Indicator rows use them as 一级 | 二级 | 三级 | 绩效指标描述 (two columns) | 指标值 | 依据.
-GRID_CM: tuple[float, ...] = (1.8, 2.2, 2.4, 2.0, 2.4, 2.2, 2.6)  # sums to the 15.6 cm text width
+GRID_CM: tuple[float, ...] = (1.8, 2.3, 2.7, 1.9, 2.3, 2.2, 2.4)  # sums to the 15.6 cm text width
 
 LABEL_CODE = "项目编码"
 LABEL_NAME = "项目名称"

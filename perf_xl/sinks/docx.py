@@ -39,8 +39,9 @@ FONT_HEADING = "黑体"
 FONT_SUBHEADING = "楷体_GB2312"
 FONT_TABLE = "宋体"
 FONT_LATIN = "Times New Roman"
-# Word falls back to these when the *_GB2312 fonts (standard on government PCs) are missing.
-FONT_ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"}
+# Alternate names in the font table: Word falls back to 仿宋/楷体 when the *_GB2312 fonts
+# (standard on government PCs) are missing; SimSun/SimHei are the fonts' English names.
+FONT_ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "宋体": "SimSun", "黑体": "SimHei"}
 
 _TWIPS_PER_CM = 567
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -144,7 +145,9 @@ def _set_fonts(rpr: Any, east_asia: str, latin: str = FONT_LATIN) -> None:
     rfonts.set(_qn("w:hint"), "eastAsia")
 
 
-def _style_rpr(style: Any, east_asia: str, size_pt: float, *, bold: bool = False) -> None:
+def _style_rpr(
+    style: Any, east_asia: str, size_pt: float, *, bold: bool = False, latin: str = FONT_LATIN
+) -> None:
     from docx.shared import Pt
 
     style.font.size = Pt(size_pt)
@@ -158,7 +161,7 @@ def _style_rpr(style: Any, east_asia: str, size_pt: float, *, bold: bool = False
         el = rpr.find(_qn(tag))
         if el is not None:
             rpr.remove(el)
-    _set_fonts(rpr, east_asia)
+    _set_fonts(rpr, east_asia, latin)
 
 
 def _style_ppr(
@@ -245,7 +248,8 @@ def _setup_styles(doc: DocxDocument) -> None:
     _style_ppr(unit, exact_line_pt=20, keep_with_next=True)
 
     cell = add("表格文字", "PXTable", "Normal")
-    _style_rpr(cell, FONT_TABLE, 10.5)
+    # 宋体 for digits too, as in the official forms (half-width digits: a 项目编码 fits one line).
+    _style_rpr(cell, FONT_TABLE, 10.5, latin=FONT_TABLE)
     _style_ppr(cell, align=AL.CENTER)
 
     cover = add("封面", "PXCover", "Normal")
@@ -279,8 +283,8 @@ def _declare_font_alternates(doc: DocxDocument) -> None:
                 if name in FONT_ALT_NAMES:
                     etree.SubElement(font, _qn("w:altName"), {_qn("w:val"): FONT_ALT_NAMES[name]})
                 etree.SubElement(font, _qn("w:charset"), {_qn("w:val"): "86"})
-                etree.SubElement(font, _qn("w:family"), {_qn("w:val"): "modern"})
-                etree.SubElement(font, _qn("w:pitch"), {_qn("w:val"): "fixed"})
+                etree.SubElement(font, _qn("w:family"), {_qn("w:val"): "auto"})
+                etree.SubElement(font, _qn("w:pitch"), {_qn("w:val"): "variable"})
             part._blob = etree.tostring(
                 root, xml_declaration=True, encoding="UTF-8", standalone=True
             )
@@ -470,7 +474,7 @@ def _write_part2(doc: DocxDocument, dept: Department, progress: Progress | None)
 
 
 class _Cell:
-    __slots__ = ("align", "bold", "span", "text", "vmerge")
+    __slots__ = ("align", "bold", "half_points", "span", "text", "vmerge")
 
     def __init__(
         self,
@@ -480,7 +484,9 @@ class _Cell:
         bold: bool = False,
         align: str = "center",
         vmerge: str | None = None,
+        half_points: int | None = None,
     ) -> None:
+        self.half_points = half_points  # a font size other than the table style's
         self.text = text
         self.span = span
         self.bold = bold
@@ -506,7 +512,13 @@ def _project_rows(p: Project) -> list[list[_Cell]]:
         return percent_text(value)
 
     rows: list[list[_Cell]] = [
-        [_label(L.LABEL_CODE), _Cell(p.code, 2), _label(L.LABEL_NAME), _Cell(p.name, 3)],
+        # 9 pt keeps the 21-character 项目编码 on one line even with a wide fallback font
+        [
+            _label(L.LABEL_CODE),
+            _Cell(p.code, 2, half_points=18),
+            _label(L.LABEL_NAME),
+            _Cell(p.name, 3),
+        ],
         [
             _label(L.LABEL_BUDGET_BLOCK, vmerge="restart"),
             _label(L.LABEL_BUDGET),
@@ -532,7 +544,7 @@ def _project_rows(p: Project) -> list[list[_Cell]]:
                 _Cell("" if same1 else ind.level1, vmerge="continue" if same1 else "restart"),
                 _Cell("" if same2 else ind.level2, vmerge="continue" if same2 else "restart"),
                 _Cell(ind.level3),
-                _Cell(ind.description, 2, align="both"),
+                _Cell(ind.description, 2, align="left"),
                 _Cell(ind.value),
                 _Cell(ind.basis),
             ]
@@ -541,8 +553,11 @@ def _project_rows(p: Project) -> list[list[_Cell]]:
     return rows
 
 
-def _run_xml(text: str, bold: bool) -> str:
-    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+def _run_xml(text: str, bold: bool, half_points: int | None = None) -> str:
+    props = ("<w:b/>" if bold else "") + (
+        f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if half_points else ""
+    )
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     parts = [escape(piece) for piece in text.split("\t")]
     inner = '</w:t><w:tab/><w:t xml:space="preserve">'.join(parts)
     return f'<w:r>{rpr}<w:t xml:space="preserve">{inner}</w:t></w:r>'
@@ -560,7 +575,8 @@ def _cell_xml(cell: _Cell, width: int) -> str:
     ppr = f'<w:pPr><w:pStyle w:val="PXTable"/><w:jc w:val="{cell.align}"/></w:pPr>'
     lines = _clean(cell.text).split("\n") if cell.text and cell.vmerge != "continue" else [""]
     paras = "".join(
-        f"<w:p>{ppr}{_run_xml(line, cell.bold) if line else ''}</w:p>" for line in lines
+        f"<w:p>{ppr}{_run_xml(line, cell.bold, cell.half_points) if line else ''}</w:p>"
+        for line in lines
     )
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{paras}</w:tc>"
 

@@ -339,3 +339,22 @@ def test_legacy_doc_renamed_docx(tmp_path: Path, need_lo) -> None:
     renamed = doc.rename(tmp_path / "renamed.docx")
     with pytest.raises(PerfXLError, match="Word 97-2003"):
         read_docx(renamed)
+
+
+@pytest.mark.lo
+def test_document_resaved_by_libreoffice_reads_the_same(rich: Department, tmp_path: Path, need_lo) -> None:
+    """A user opens our .docx in LibreOffice/WPS and saves it: LibreOffice rewrites every
+    part (its own styles, tables, merges); the reader must still get the same model."""
+    src = write_docx(rich, tmp_path / "ours.docx")
+    res = subprocess.run(
+        [
+            "soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo-out"), str(src),
+        ],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    resaved = tmp_path / "lo-out" / "ours.docx"
+    assert res.returncode == 0 and resaved.exists(), res.stderr
+    with zipfile.ZipFile(resaved) as z:  # really rewritten by LibreOffice
+        assert b"LibreOffice" in z.read("docProps/app.xml")
+    assert read_docx(resaved).content() == rich.content()
