@@ -111,16 +111,22 @@ def _corrupt(src: Path) -> PerfXLError:
 # -- text of XML elements ----------------------------------------------------------------
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_TEXT_TAGS = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
+
+
 def _para_text(p: Any) -> str:
+    """The text of a paragraph, with what Word puts inside it (hyperlinks, insertions, text
+    boxes) but not deleted text, field codes, or the VML copy of a text box."""
     out: list[str] = []
-    for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+    stack = [p]
+    while stack:
+        el = stack.pop()
         tag = el.tag
-        if tag == f"{_W}t":
-            out.append(el.text or "")
-        elif tag == f"{_W}tab":
-            out.append("\t")
-        else:
-            out.append("\n")
+        if tag in _TEXT_TAGS:
+            out.append(el.text or "" if _TEXT_TAGS[tag] is None else _TEXT_TAGS[tag])
+        elif tag != _MC_FALLBACK:
+            stack.extend(reversed(el))
     return "".join(out)
 
 

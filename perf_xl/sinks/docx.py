@@ -446,6 +446,7 @@ def _write_part1(doc: DocxDocument, dept: Department) -> None:
 
 
 def _write_part2(doc: DocxDocument, dept: Department, progress: Progress | None) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
 
     _part_heading(doc, L.PART2, L.PART2_TITLE, page_break=True)
@@ -459,8 +460,6 @@ def _write_part2(doc: DocxDocument, dept: Department, progress: Progress | None)
         if project.unit:
             _para(doc, project.unit, _S_UNIT)
         unit = _para(doc, L.MONEY_UNIT_LINE, _S_UNIT)
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
         unit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         table = parse_xml(_table_xml(project))
         if anchor is not None:

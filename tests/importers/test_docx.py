@@ -358,3 +358,23 @@ def test_document_resaved_by_libreoffice_reads_the_same(rich: Department, tmp_pa
     with zipfile.ZipFile(resaved) as z:  # really rewritten by LibreOffice
         assert b"LibreOffice" in z.read("docProps/app.xml")
     assert read_docx(resaved).content() == rich.content()
+
+
+def test_paragraph_text_skips_deleted_text_field_codes_and_vml_copies() -> None:
+    from lxml import etree
+
+    from perf_xl.importers.docx import _para_text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{w}" xmlns:mc="{mc}">'
+        "<w:r><w:t>2024 年</w:t></w:r>"
+        "<w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>部门预算</w:t></w:r></w:ins>"
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+        "<w:r><mc:AlternateContent><mc:Choice><w:t>绩效</w:t></mc:Choice>"
+        "<mc:Fallback><w:t>绩效</w:t></mc:Fallback></mc:AlternateContent></w:r>"
+        "<w:r><w:t>文本</w:t><w:tab/><w:t>A</w:t><w:br/><w:t>B</w:t></w:r></w:p>"
+    )
+    assert _para_text(p) == "2024 年部门预算绩效文本\tA\nB"
