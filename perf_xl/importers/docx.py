@@ -451,8 +451,6 @@ class _Reader:
     # tables
     def table(self, tbl: Any) -> None:
         self.tables += 1
-        if self.state not in ("part2",):
-            self.state = "part2"
         rows = _grid(tbl)
         parsed = _TableParser(rows, self.tables, self.path).parse(self.pending.money_unit or "万元")
         pend, self.pending = self.pending, _Pending()
@@ -460,6 +458,8 @@ class _Reader:
             return
         project, has_head, money_unit = parsed
         projects = self.dept.projects
+        if has_head:  # a table of Part 1 (部门整体 indicators) does not end Part 1
+            self.state = "part2"
         if not has_head:
             if projects and project.indicators:  # the indicator table continued
                 projects[-1].indicators.extend(project.indicators)

@@ -378,3 +378,23 @@ def test_paragraph_text_skips_deleted_text_field_codes_and_vml_copies() -> None:
         "<w:r><w:t>文本</w:t><w:tab/><w:t>A</w:t><w:br/><w:t>B</w:t></w:r></w:p>"
     )
     assert _para_text(p) == "2024 年部门预算绩效文本\tA\nB"
+
+
+def test_indicator_table_in_part1_neither_ends_part1_nor_becomes_a_project(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph("一、总体绩效目标")
+    d.add_paragraph("第一段。")
+    t = d.add_table(rows=0, cols=4)  # 部门整体绩效指标 as a table
+    _row(t, "一级指标", "二级指标", "三级指标", "指标值")
+    _row(t, "产出指标", "数量指标", "审结案件数", "≥3000 件")
+    d.add_paragraph("第二段。")
+    d.add_paragraph("三、工作保障措施")
+    d.add_paragraph("（一）完善制度建设。制定制度。")
+    d.add_paragraph("1.国家赔偿绩效目标表")
+    t2 = d.add_table(rows=0, cols=4)
+    _row(t2, "项目编码", "13070024P000482100018", "项目名称", "罚没安排—国家赔偿（市法院）")
+    d.save(str(tmp_path / "p.docx"))
+    dept = read_docx(tmp_path / "p.docx")
+    assert dept.overall_goal == "第一段。\n第二段。"
+    assert [(m.title, m.text) for m in dept.measures] == [("完善制度建设", "制定制度。")]
+    assert [(p.seq, p.name, p.indicators) for p in dept.projects] == [(1, "罚没安排—国家赔偿（市法院）", [])]
