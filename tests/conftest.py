@@ -17,7 +17,8 @@ def rich_department() -> Department:
     """Four projects covering what the writer and reader must carry: multi-row indicator
     groups, a missing 12月底, a non-number budget kept as text, amounts with more than two
     decimals (from 元), multi-paragraph goal, no indicators at all, an edited funding line,
-    a plan profile, and Part 1 with both 绩效目标 and 绩效指标 labels."""
+    a plan profile, a table without a unit line, a non-contiguous 序号, and Part 1 with
+    both 绩效目标 and 绩效指标 labels."""
     return Department(
         unit_name="张家口市中级人民法院",
         unit_code="161001",
@@ -76,7 +77,7 @@ def rich_department() -> Department:
                 plan_profile="按月发放",
                 goal="1.保障机关综合事务工作正常运行。\n2.费用控制在预算范围内。",
                 funding_line="本级财政拨款",  # edited on the sheet (the name says 诉讼费收入安排)
-                unit="161001 张家口市中级人民法院本级",
+                unit="",  # no unit line above this table
                 indicators=[
                     Indicator("产出指标", "数量指标", "保障办公人数", "机构办公人员正常运维费用等", "≥280人", "综合事务管理工作计划"),
                     Indicator("产出指标", "质量指标", "资金使用合规率", "资金实际支付符合《张家口市中级人民法院机关事务管理制度汇编》规定", "≥95 百分比", "综合事务管理工作计划"),

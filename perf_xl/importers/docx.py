@@ -20,7 +20,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -327,7 +327,6 @@ class _Pending:
     title_name: str = ""
     unit: str = ""
     money_unit: str | None = None
-    others: list[str] = field(default_factory=list)
 
 
 class _Reader:
@@ -358,8 +357,6 @@ class _Reader:
         if not text:
             return
         k = _key(text)
-        if self.state in ("cover", "part2") and self._unit_lines(text):
-            return
         m = L.TABLE_TITLE_RE.match(text.replace("\n", ""))
         if m:
             self.state = "part2"
@@ -370,6 +367,8 @@ class _Reader:
             return
         if k.startswith(L.PART1) or k == L.PART1_TITLE:
             self.state = "part1"
+            return
+        if self.state in ("cover", "part2") and self._unit_lines(text):
             return
         heading = re.sub(r"^[一二三四五六七八九十]+[、.．]", "", k)
         if heading in ("总体绩效目标", "部门总体绩效目标") and self.state != "part2":
