@@ -12,7 +12,7 @@ import re
 # -- the project table (官方 项目支出绩效目标表) ----------------------------------------
 # Seven grid columns, like the official form: a label column and six content columns.
 # Indicator rows use them as 一级 | 二级 | 三级 | 绩效指标描述 (two columns) | 指标值 | 依据.
-GRID_CM: tuple[float, ...] = (1.8, 2.3, 2.7, 1.9, 2.3, 2.2, 2.4)  # sums to the 15.6 cm text width
+GRID_CM: tuple[float, ...] = (1.8, 2.0, 2.6, 1.9, 2.3, 2.0, 3.0)  # sums to the 15.6 cm text width
 
 LABEL_CODE = "项目编码"
 LABEL_NAME = "项目名称"
@@ -31,7 +31,7 @@ INDICATOR_HEADERS: tuple[str, ...] = (
     "指标值确定依据",
 )
 # Grid span of each cell of the spend-plan rows after the label: 3月底 6月底 10月底 12月底.
-PLAN_SPANS: tuple[int, ...] = (2, 1, 1, 2)
+PLAN_SPANS: tuple[int, ...] = (2, 2, 1, 1)
 # Grid span of each indicator column.
 INDICATOR_SPANS: tuple[int, ...] = (1, 1, 1, 2, 1, 1)
 

@@ -105,8 +105,9 @@ def test_project_table_layout(rich: Department, tmp_path: Path) -> None:
     assert t.cell(2, 1)._tc is t.cell(2, 6)._tc  # 资金用途 spans the six columns
     assert t.cell(3, 0)._tc is t.cell(4, 0)._tc
     assert t.cell(3, 0).text == "资金支出计划（%）"
-    assert [t.cell(3, c).text for c in (1, 3, 4, 5)] == ["3月底", "6月底", "10月底", "12月底"]
-    assert [t.cell(4, c).text for c in (1, 3, 4, 5)] == ["25%", "50%", "75%", "100%"]
+    assert [t.cell(3, c).text for c in (1, 3, 5, 6)] == ["3月底", "6月底", "10月底", "12月底"]
+    assert t.cell(3, 3)._tc is t.cell(3, 4)._tc  # 6月底 spans two grid columns
+    assert [t.cell(4, c).text for c in (1, 3, 5, 6)] == ["25%", "50%", "75%", "100%"]
     assert t.cell(5, 0).text == "绩效目标"
     assert [t.cell(6, c).text for c in (0, 1, 2, 3, 5, 6)] == list(L.INDICATOR_HEADERS)
     # 一级指标 产出指标 merged over its five rows, 二级 数量指标 over its two
@@ -122,10 +123,10 @@ def test_project_table_layout(rich: Department, tmp_path: Path) -> None:
 def test_missing_plan_value_is_an_empty_cell(rich: Department, tmp_path: Path) -> None:
     out = write_docx(rich, tmp_path / "a.docx")
     t = _project_tables(out)[1]
-    assert [t.cell(4, c).text for c in (1, 3, 4, 5)] == ["25%", "50%", "83.33%", ""]
+    assert [t.cell(4, c).text for c in (1, 3, 5, 6)] == ["25%", "50%", "83.33%", ""]
     assert [t.cell(1, c).text for c in (2, 4, 6)] == ["1598.90", "1586.40", "12.50"]
     t3 = _project_tables(out)[3]
-    assert [t3.cell(4, c).text for c in (1, 3, 4, 5)] == ["未定", "", "", "100%"]
+    assert [t3.cell(4, c).text for c in (1, 3, 5, 6)] == ["未定", "", "", "100%"]
 
 
 def test_non_consecutive_groups_are_not_merged(rich: Department, tmp_path: Path) -> None:
