@@ -19,6 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fill", "fill"),
     ("validate", "validate"),
     ("summary", "summary"),
+    ("docx", "docx"),
     ("rules", "rules"),
 )
 

@@ -37,10 +37,8 @@ def load(path: str | Path) -> Loaded:
     if suffix == ".json":
         return Loaded(_load_json(path), "json")
     if suffix == ".docx":
-        try:  # until the Word importer lands
-            from .importers.docx import read_docx
-        except ImportError:
-            raise PerfXLError("暂不支持读取 .docx", path=str(path)) from None
+        from .importers.docx import read_docx
+
         return Loaded(read_docx(path), "docx")
     if suffix in TEXT_SUFFIXES or not suffix:
         from .importers.text import read_text

@@ -2,8 +2,7 @@
 real 2024 document (张家口市中级人民法院) across all six funding lines, with their real codes,
 budgets, spend plans (missing checkpoints kept missing) and indicator rows.
 
-Also ``load_example()``: the whole real document through the text importer, skipped until
-that importer is merged into main.
+Also ``load_example()``: the whole real document through the text importer.
 """
 
 from __future__ import annotations
@@ -11,9 +10,6 @@ from __future__ import annotations
 import copy
 from decimal import Decimal as D
 
-import pytest
-
-from perf_xl.errors import PerfXLError
 from perf_xl.model import Department, Indicator, Project, funding_line_for
 
 P = "%"
@@ -153,25 +149,7 @@ def other_department(name="张家口市桥东区人民法院", code="161002", fa
 
 
 def load_example() -> Department:
-    """The real document through the text importer (skipped until it is merged)."""
-    text = pytest.importorskip("perf_xl.importers.text")
-    from perf_xl.resources import example_path
+    """The whole real document through the text importer."""
+    from support.example import example_department
 
-    path = example_path()
-    tried = []
-    for name in ("read_text", "import_text", "read_path", "read_file", "load", "read", "parse"):
-        fn = getattr(text, name, None)
-        if not callable(fn):
-            continue
-        tried.append(name)
-        for arg in (path, str(path), path.read_text(encoding="utf-8")):
-            try:
-                dept = fn(arg)
-            except (TypeError, AttributeError, OSError, ValueError, PerfXLError):
-                continue
-            if isinstance(dept, Department):
-                return dept
-    pytest.fail(
-        "perf_xl.importers.text exists but no reader returned a Department "
-        f"(tried {tried or 'nothing'}): adapt tests/_court_sample.load_example to its API"
-    )
+    return example_department()

@@ -1,16 +1,15 @@
 """The rules on the real 2024 document, read by the text importer.
 
 Every expected finding below was checked by reading the document (line numbers are the
-document's). Until perf_xl.importers.text is merged, this module is skipped."""
+document's)."""
 
 from collections import Counter
 
 import pytest
 
+from perf_xl.importers.text import read_text
 from perf_xl.resources import example_path
 from perf_xl.rules import validate
-
-text_importer = pytest.importorskip("perf_xl.importers.text")
 
 PRIOR_YEAR = [8, 9, 12, 13, 16, *range(27, 40)]  # codes 130700**23**P…
 EXPECTED = sorted(
@@ -34,7 +33,7 @@ EXPECTED = sorted(
 
 @pytest.fixture(scope="module")
 def findings():
-    dept = text_importer.read_text(example_path())
+    dept = read_text(example_path())
     assert len(dept.projects) == 39
     return validate(dept)
 

@@ -28,6 +28,19 @@ def _uno_python() -> str | None:
     return None
 
 
+def _missing(message: str) -> None:
+    if os.environ.get("PERF_XL_REQUIRE_LO") == "1":
+        pytest.fail(message + " and PERF_XL_REQUIRE_LO=1")
+    pytest.skip(message)
+
+
+def require_tools(*tools: str) -> None:
+    """Skip when a LibreOffice/poppler tool is missing — fail instead with PERF_XL_REQUIRE_LO=1."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        _missing(f"needs {', '.join(missing)}")
+
+
 def require_lo() -> str:
     """The Python interpreter that can drive LibreOffice, or skip/fail the test."""
     python = _uno_python()
@@ -35,10 +48,8 @@ def require_lo() -> str:
     if python and soffice:
         return python
     missing = "soffice" if not soffice else "python3-uno"
-    message = f"LibreOffice is needed for this test ({missing} not found)"
-    if os.environ.get("PERF_XL_REQUIRE_LO") == "1":
-        pytest.fail(message + " and PERF_XL_REQUIRE_LO=1")
-    pytest.skip(message)
+    _missing(f"LibreOffice is needed for this test ({missing} not found)")
+    raise AssertionError("unreachable")
 
 
 def probe(files: list[dict], timeout: int = 300) -> list[dict]:
