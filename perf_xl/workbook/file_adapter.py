@@ -88,8 +88,12 @@ class FileAdapter:
         if isinstance(value, Formula):
             cell.value = value.text
         elif isinstance(value, Link):
+            from openpyxl.worksheet.hyperlink import Hyperlink
+
             cell.value = value.text
-            cell.hyperlink = f"#{L.quote_sheet(value.sheet)}{value.cell}"
+            # An in-workbook location, not an external target.
+            cell.hyperlink = Hyperlink(ref=cell.coordinate,
+                                       location=f"{L.quote_sheet(value.sheet)}{value.cell}")
         elif isinstance(value, str) and value.startswith("="):
             cell.value = value
             cell.data_type = "s"  # text that looks like a formula stays text
