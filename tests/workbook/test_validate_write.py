@@ -63,10 +63,15 @@ def test_validate_write_marks_cells_and_is_idempotent(example_book, tmp_path):
     findings = json.loads(first.stdout)
     marked = marks(path)
     # every finding that names a cell is marked there, with its message, in its colour
+    rank = {"info": 0, "warning": 1, "error": 2}
+    worst: dict = {}
     for f in findings:
         if f["cell"]:
-            colour, text = marked[(f["sheet"], f["cell"])]
-            assert f["message"] in text
+            key = (f["sheet"], f["cell"])
+            worst[key] = max(worst.get(key, "info"), f["severity"], key=rank.get)
+            assert f["message"] in marked[key][1]
+    for key, severity in worst.items():
+        assert marked[key][0] == MARK_COLORS[severity], key
     assert {c for c, _ in marked.values()} <= set(MARK_COLORS.values())
     cost = marked[("13 市中级人民法院聘用制书记员工资", "F15")]
     assert cost[0] == MARK_COLORS["error"] and "≤460万元 超过预算数 42.78万元" in cost[1]
