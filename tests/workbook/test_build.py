@@ -97,3 +97,21 @@ def test_too_many_indicators_is_refused(tmp_path):
         build_workbook(dept, tmp_path / "x.xlsm")
     assert not (tmp_path / "x.xlsm").exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
+    """The builder skips XlsxWriter's future-function rewrites; the bytes must not change."""
+    import zipfile
+    from datetime import date
+
+    from support.example import example_department
+    from xlsxwriter.worksheet import Worksheet
+
+    from perf_xl.workbook import build
+
+    fast, stock = tmp_path / "fast.xlsm", tmp_path / "stock.xlsm"
+    build_workbook(example_department(), fast, today=date(2024, 1, 1))
+    monkeypatch.setattr(build, "_Worksheet", lambda: Worksheet)
+    build_workbook(example_department(), stock, today=date(2024, 1, 1))
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(stock) as b:
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] == []
