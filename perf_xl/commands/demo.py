@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
     print("\n生成的文件：")
     for label, path in files:
-        print(f"  {label:　<8} {path}")
+        print(f"  {label}：{path}")
     print(f"\n用 Excel 打开 {book_path} 试试按钮；或运行 perf-xl validate {book_path}")
     return 0
 
