@@ -25,5 +25,5 @@ def test_demo_runs_the_whole_chain(tmp_path):
     assert not [f for f in findings if f["code"] == "PT301"]
     assert {f["code"] for f in findings} >= {"PT204", "PT111"}
     for line in done.stdout.splitlines():
-        if line.startswith("  ") and "demo" in line:
-            assert Path(line.split()[-1]).exists(), line
+        if line.startswith("  ") and "：" in line:
+            assert Path(line.split("：", 1)[-1]).exists(), line
