@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import __version__, indicator_tree
 from ..model import FUNDING_LINES, Department, Project
 from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
+from ..summary import planned_spend
 from ..values import OPERATORS
 from . import formulas as F
 from . import layout as L
@@ -372,8 +373,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         cell_value = value / 100 if value is not None else (raw or None)
         _put(ws, field.cell, None, cell_value, fmt.percent)
         budget = project.budget
-        amount = (budget * value / 100).quantize(Decimal("0.01")) if (
-            value is not None and budget is not None) else ""
+        amount = planned_spend(budget, value) if value is not None and budget is not None else ""
         _formula(ws, L.PLAN_AMOUNTS[i], F.plan_amount(i), fmt.amount, amount)
     _put(ws, L.PLAN_PROFILE.cell, L.PLAN_PROFILE.merge_to, project.plan_profile, fmt.center)
     funds_ok = (project.budget is not None and abs(
