@@ -130,3 +130,29 @@ def test_validate_write_keeps_a_users_own_note(example_book, tmp_path):
     cell = openpyxl.load_workbook(path)[sheet]["F15"]
     assert cell.comment.text == "财务科：待与财政局确认" and cell.comment.author == "李四"
     assert cell.fill.fgColor.rgb[-6:] == MARK_COLORS["error"]
+
+
+def test_broken_sheets_become_findings_not_crashes(sample_book, tmp_path):
+    from perf_xl.workbook.update import updating
+
+    path = tmp_path / "book.xlsm"
+    shutil.copy(sample_book, path)
+    with updating(path) as book:
+        book["01 国家赔偿"][L.BUDGET.cell] = "十万"
+        book["03 市中级人民法院聘用制书记员工资"].delete_rows(L.IND_HEADER_ROW)
+        book["04 提前下达2024年省级基层公检法司转移支付资金"].delete_rows(1, 100)
+    done = cli("validate", path, "--format", "json")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    findings = json.loads(done.stdout)
+    by_code = {}
+    for f in findings:
+        by_code.setdefault(f["code"], []).append(f)
+    budget = by_code["PT202"][0]
+    assert (budget["sheet"], budget["cell"]) == ("01 国家赔偿", L.BUDGET.cell) and "十万" in budget["message"]
+    broken = {f["sheet"] for f in by_code["PT502"]}
+    assert broken == {"03 市中级人民法院聘用制书记员工资", "04 提前下达2024年省级基层公检法司转移支付资金"}
+    header = [f for f in by_code["PT502"] if f["cell"] == f"A{L.IND_HEADER_ROW}"]
+    assert header and "一级指标" in header[0]["message"]
+    # --write works on it too, and marks the cells the layout expected
+    assert cli("validate", path, "--write").returncode == 1
+    assert ("03 市中级人民法院聘用制书记员工资", f"A{L.IND_HEADER_ROW}") in marks(path)
