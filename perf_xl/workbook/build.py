@@ -16,13 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__, indicator_tree
+from ..atomic import atomic_target
 from ..model import FUNDING_LINES, Department, Project
 from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
 from ..summary import planned_spend
 from ..values import OPERATORS
 from . import formulas as F
 from . import layout as L
-from .atomic import atomic_target
 from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
 from .patch import STYLES, Formula, Link, SheetSpec, plain
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
