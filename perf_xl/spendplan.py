@@ -75,6 +75,11 @@ def _checkpoint_index(at: object) -> int:
     raise PerfXLError(f"无法识别的支出时点「{at}」，应为 {'、'.join(CHECKPOINTS)} 之一")
 
 
+def checkpoint_index(at: object) -> int:
+    """0-based index of a checkpoint given as "6月底", "6 月底", "6" or 6; PerfXLError otherwise."""
+    return _checkpoint_index(at)
+
+
 def _one_off_name(index: int) -> str:
     return _ONE_OFF if CHECKPOINTS[index] == "10月底" else f"{_ONE_OFF}（{CHECKPOINTS[index]}）"
 

@@ -71,7 +71,11 @@ def udf_check(row: int) -> str:
     c = L.IND_COLUMN_BY_KEY
     args = ",".join(f"{c[k].col}{row}" for k in ("level1", "level2", "level3", "value"))
     value = f"{c['value'].col}{row}"
-    return f'=IF({value}="","",IFERROR(PT_CHECK({args},{_abs(L.BUDGET.cell)}),"{UDF_FALLBACK}"))'
+    # The description is the optional last argument: its words decide e.g. whether a cost
+    # indicator is the total or a unit cost, as in perf-xl validate.
+    desc = f"{c['description'].col}{row}"
+    return (f'=IF({value}="","",IFERROR(PT_CHECK({args},{_abs(L.BUDGET.cell)},{desc}),'
+            f'"{UDF_FALLBACK}"))')
 
 
 def udf_code_check() -> str:
@@ -79,4 +83,7 @@ def udf_code_check() -> str:
 
 
 def udf_findings_count() -> str:
-    return udf(f"PT_FINDINGS_COUNT($A$1:${L.LAST_COL}${L.IND_LAST_ROW})")
+    # The budget year (部门整体) lets the count include PT111 (prior-year code) as validate does.
+    year = next(f.cell for f in L.DEPT_FIELDS if f.key == "year")
+    return udf(f"PT_FINDINGS_COUNT($A$1:${L.LAST_COL}${L.IND_LAST_ROW},"
+               f"{L.quote_sheet(L.DEPARTMENT_SHEET)}{_abs(year)})")

@@ -96,3 +96,9 @@ def load_grids(path: str | Path, only: Iterable[str] | None = None) -> tuple[lis
         raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(path)) from None
     return names, grids
 
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as the readers see it in a text field: "" for empty, 20.0 -> "20"."""
+    value = _clean(value)
+    return "" if value is None else _as_text(value)

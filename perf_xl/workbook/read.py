@@ -222,4 +222,14 @@ def _read_department(grid: Grid, dept: Department) -> None:
                 dept.measures.append(Measure(title, grid.text(f"C{r}")))
 
 
-__all__ = ["LayoutProblem", "ReadResult", "project_from_grid", "read_workbook"]
+__all__ = ["LayoutProblem", "ReadResult", "money_value", "project_from_grid", "read_workbook"]
+
+
+def money_value(value: Any) -> Decimal | None:
+    """A money cell (万元) as the reader takes it: 42.78, "42.78", "1,200万元"; None when
+    empty or not a number (the reader reports such a cell as PT202)."""
+    return _money(_clean_cell(value), "", {})
+
+
+def _clean_cell(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
