@@ -80,7 +80,7 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
     """校验结果 rebuilt, the offending cells marked, each project's status and counts."""
     from .workbook.owned_sheets import findings_sheet
 
-    patch = Patch(clear_marks=True)
+    patch = Patch(clear_marks=True, clear_marks_in=(only_sheet,) if only_sheet else ())
     if not only_sheet:
         patch.sheets.append(findings_sheet([f.to_dict() for f in findings], source=source))
     # A sheet whose layout broke is not read, so it is not in the model: its cells are not
@@ -114,3 +114,49 @@ def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = N
     from .workbook.owned_sheets import summary_sheet
 
     return Patch(sheets=[summary_sheet(dept, findings)])
+
+
+# -- a new project sheet -----------------------------------------------------------------------
+@dataclass
+class NewProject:
+    seq: int
+    sheet: str  # "40 新项目"
+    after: str | None  # the last project sheet (the new one goes right after it)
+    template: str | None  # a project sheet whose layout is intact, to copy
+
+
+NEW_PROJECT_NAME = "新项目"
+
+
+def new_project(read: ReadResult) -> NewProject:
+    """Where a new project sheet goes and what it is called: the next 序号 after every
+    project (and every "NN …" sheet name), after the last project sheet."""
+    import re
+
+    projects = [p for p in read.department.projects if p.sheet]
+    broken = {p.sheet for p in read.problems}
+    numbered = [n for n in read.sheets if n not in L.FIXED_SHEETS and re.match(r"^\d{1,4}\s", n)]
+    seqs = [p.seq for p in projects] + [int(n.split()[0]) for n in numbered]
+    seq = max(seqs, default=0) + 1
+    project_sheets = {p.sheet for p in projects} | broken | set(numbered)
+    last = next((n for n in reversed(read.sheets) if n in project_sheets), None)
+    name = L.project_sheet_name(seq, NEW_PROJECT_NAME, set(read.sheets) | set(L.FIXED_SHEETS))
+    template = projects[-1].sheet if projects else None
+    return NewProject(seq, name, last, template)
+
+
+def blank_project_patch(sheet: str, seq: int) -> Patch:
+    """Empty every input of a copied project sheet (the unit line stays), set its 序号, and
+    drop what validate wrote; formulas, formats and buttons stay as copied."""
+    patch = Patch(clear_marks=True, clear_marks_in=(sheet,))
+    keep = {L.UNIT_LINE.key, L.SEQ.key}
+    for f in L.PROJECT_FIELDS:
+        if f.key not in keep:
+            patch.set(sheet, f.cell, None)
+    patch.set(sheet, L.SEQ.cell, seq)
+    for cell in (L.STATUS, *L.COUNT_CELLS, L.REVIEW_CELL):
+        patch.set(sheet, cell, None)
+    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+        for c in L.IND_COLUMNS:
+            patch.set(sheet, f"{c.col}{row}", None)
+    return patch

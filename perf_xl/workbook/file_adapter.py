@@ -43,7 +43,7 @@ class FileAdapter:
     # -- writing ---------------------------------------------------------------------------
     def apply(self, patch: Patch) -> None:
         if patch.clear_marks:
-            self.clear_marks()
+            self.clear_marks(patch.clear_marks_in or None)
         for (sheet, ref), value in patch.values.items():
             self._write(self.book[sheet][ref], value)
         for spec in patch.sheets:
@@ -54,11 +54,14 @@ class FileAdapter:
     def save(self) -> None:
         save_atomic(self.book, self.path)
 
-    def clear_marks(self) -> None:
-        """Remove every mark a previous run left; the user's own notes and fills stay."""
+    def clear_marks(self, sheets: tuple[str, ...] | None = None) -> None:
+        """Remove every mark a previous run left (on ``sheets`` only, if given); the user's
+        own notes and fills stay."""
         from openpyxl.styles import PatternFill
 
         for ws in self.book.worksheets:
+            if sheets is not None and ws.title not in sheets:
+                continue
             for cell in list(ws._cells.values()):
                 comment = cell.comment
                 if comment is not None and comment.author == MARK_AUTHOR:

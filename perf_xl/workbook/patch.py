@@ -7,7 +7,8 @@ except the values the user asked an operation to fill.
 
 - ``values``: single cells to set (a ``Formula`` for a formula; text starting with "=" stays text).
 - ``marks``: cells to highlight (fill colour by severity) with a note holding the message;
-  ``clear_marks`` first removes every mark a previous run left (notes authored by perf_xl).
+  ``clear_marks`` first removes every mark a previous run left (notes authored by perf_xl),
+  on every sheet or only on the sheets of ``clear_marks_in``.
 - ``sheets``: sheets the tool owns entirely (汇总, 校验结果), rewritten from a ``SheetSpec``.
 """
 
@@ -93,6 +94,9 @@ class Patch:
     values: dict[tuple[str, str], Any] = field(default_factory=dict)
     marks: list[Mark] = field(default_factory=list)
     clear_marks: bool = False
+    # When not empty, clear_marks clears only these sheets (validating one sheet must not
+    # wipe the marks of the others).
+    clear_marks_in: tuple[str, ...] = ()
     sheets: list[SheetSpec] = field(default_factory=list)
 
     def set(self, sheet: str, cell: str, value: Any) -> None:
@@ -101,6 +105,13 @@ class Patch:
     def extend(self, other: Patch) -> Patch:
         self.values.update(other.values)
         self.marks.extend(other.marks)
+        if other.clear_marks:
+            if not self.clear_marks:
+                self.clear_marks_in = other.clear_marks_in
+            elif self.clear_marks_in and other.clear_marks_in:
+                self.clear_marks_in = tuple(dict.fromkeys(self.clear_marks_in + other.clear_marks_in))
+            else:
+                self.clear_marks_in = ()  # an unrestricted clear on either side clears everything
         self.clear_marks = self.clear_marks or other.clear_marks
         self.sheets.extend(other.sheets)
         return self
