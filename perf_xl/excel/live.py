@@ -58,7 +58,7 @@ class LiveAdapter:
 
     # -- writing ---------------------------------------------------------------------------------
     def apply(self, patch: Patch) -> None:
-        with self._quiet():
+        with self.quiet():
             if patch.clear_marks:
                 self.clear_marks(patch.clear_marks_in or None)
             self._write_values(patch.values)
@@ -67,7 +67,7 @@ class LiveAdapter:
             self._write_marks(patch.marks)
 
     @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
+    def quiet(self) -> Iterator[None]:
         app = self.book.app
         active = self.book.sheets.active
         updating, calculation = app.screen_updating, app.calculation

@@ -64,10 +64,13 @@ class FileAdapter:
                 continue
             for cell in list(ws._cells.values()):
                 comment = cell.comment
-                if comment is not None and comment.author == MARK_AUTHOR:
-                    cell.comment = None
+                if comment is None:
+                    continue  # every mark has a note (ours, or the user's it kept): the
+                    # builder's own fills in the mark colours (tool labels) are not marks
                 if cell.has_style and _fill_rgb(cell) in _MARK_FILLS:
                     cell.fill = PatternFill(fill_type=None)
+                if comment.author == MARK_AUTHOR:
+                    cell.comment = None
 
     def _mark(self, sheet: str, ref: str, severity: str, message: str) -> None:
         from openpyxl.comments import Comment

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import cli
 from support.example import example_department
 
 from perf_xl.workbook.build import build_workbook
 from perf_xl.workbook.grid import load_grids
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(*args: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
-    """perf-xl as a process, from this worktree."""
-    return subprocess.run([sys.executable, "-m", "perf_xl", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -145,9 +145,7 @@ class FakeBooks:
              write_res_password=None, ignore_read_only_recommended=None, origin=None, delimiter=None,
              editable=None, notify=None, converter=None, add_to_mru=None, local=None,
              corrupt_load=None, json=None) -> FakeBook:
-        book = FakeBook.from_file(fullname, app=self._app)
-        self._list.append(book)
-        return book
+        return FakeBook.from_file(fullname, app=self._app)  # registers itself
 
     def __iter__(self):
         return iter(list(self._list))
