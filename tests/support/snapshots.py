@@ -55,12 +55,13 @@ def sheet_state(sheet: FakeSheet, *, styles: bool = False) -> dict[str, Any]:
     return state
 
 
-def book_state(book: FakeBook) -> dict[str, dict[str, Any]]:
-    return {s.name: sheet_state(s, styles=s.name in OWNED) for s in book.sheets}
+def book_state(book: FakeBook, styled: tuple[str, ...] = OWNED) -> dict[str, dict[str, Any]]:
+    """Every sheet's cells, fills, notes, links, merges; formats too for ``styled`` sheets."""
+    return {s.name: sheet_state(s, styles=s.name in styled) for s in book.sheets}
 
 
-def file_state(path: Path) -> dict[str, dict[str, Any]]:
-    return book_state(FakeBook.from_file(path))
+def file_state(path: Path, styled: tuple[str, ...] = OWNED) -> dict[str, dict[str, Any]]:
+    return book_state(FakeBook.from_file(path), styled)
 
 
 def differences(a: dict, b: dict, path: str = "") -> list[str]:
