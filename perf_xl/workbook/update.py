@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..atomic import atomic_target
 from ..errors import WorkbookError
+from .fast_load import fast_merges
 from .safety import MACRO_CONTENT_TYPE, check_workbook_file
 
 _VML_NS = "urn:schemas-microsoft-com:vml"
@@ -39,7 +40,7 @@ def load_for_update(path: str | Path):
     kind = check_workbook_file(path)
     keep_vba = kind == MACRO_CONTENT_TYPE
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), fast_merges():
             # openpyxl warns about extensions (e.g. data validation lists) it cannot keep.
             warnings.simplefilter("ignore", UserWarning)
             return openpyxl.load_workbook(str(path), keep_vba=keep_vba, keep_links=True,
