@@ -9,6 +9,7 @@ a traceback. Nothing is saved: the workbook stays open and the user saves it.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def _with_details(message: str, details: list[str]) -> str:
 def _button(fn):
     """Run a button; a PerfXLError becomes a message box."""
 
+    @functools.wraps(fn)
     def run(*args: Any, book: Any = None, **kwargs: Any) -> str:
         book = _caller(book)
         try:
@@ -62,7 +64,6 @@ def _button(fn):
         except PerfXLError as exc:
             return _say(book, f"错误：{exc.describe()}", error=True)
 
-    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
     return run
 
 
