@@ -29,6 +29,8 @@ from ..workbook.patch import MARK_COLORS, STYLES, Chart, Formula, Link, Mark, Pa
 
 NOTE_PREFIX = "[perf_xl] "
 _MARK_RGB = {tuple(int(c[i:i + 2], 16) for i in (0, 2, 4)) for c in MARK_COLORS.values()}
+_SEVERITY_ORDER = [MARK_COLORS[s].upper() for s in ("info", "warning", "error")]
+_RANK = {color: rank for rank, color in enumerate(_SEVERITY_ORDER)}
 DEFAULT_COLUMN_WIDTH = 8.43
 _PX_TO_PT = 0.75
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
@@ -126,7 +128,10 @@ class LiveAdapter:
             area = rng.merge_area
             if (area.row, area.column) != (rng.row, rng.column):
                 continue  # inside a merged area: the findings sheet still lists it
-            rng.color = "#" + MARK_COLORS.get(items[-1].severity, MARK_COLORS["info"])
+            # The worst severity shows (also against a mark already there).
+            worst = max(_RANK[MARK_COLORS.get(m.severity, MARK_COLORS["info"])] for m in items)
+            if _RANK.get(_hex(rng.color), -1) < worst:
+                rng.color = "#" + _SEVERITY_ORDER[worst]
             text = "\n".join(m.message for m in items)
             note = rng.note
             if note is None:
@@ -208,6 +213,11 @@ def excel_value(value: Any) -> Any:
 
 def link_address(link: Link) -> str:
     return f"#{L.quote_sheet(link.sheet)}{link.cell}"
+
+
+def _hex(color: Any) -> str:
+    rgb = _rgb(color)
+    return "" if rgb is None else "".join(f"{v:02X}" for v in rgb)
 
 
 def _rgb(color: Any) -> tuple[int, int, int] | None:
