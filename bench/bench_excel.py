@@ -11,7 +11,9 @@
 2. ``perf-xl fill`` on a fresh copy of the example workbook, as a process (interpreter
    start, openpyxl load, fill, atomic save). Target: under 1.5 s.
 
-Prints the first (cold) and the best of N runs, and the median for the process.
+Prints the first (cold: it includes importing the rules, once per Excel session) and the
+best of N runs; for the process also the median, and its CPU time (on a busy machine the
+wall time waits for a CPU).
 """
 
 from __future__ import annotations

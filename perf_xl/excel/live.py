@@ -135,10 +135,12 @@ class LiveAdapter:
             text = "\n".join(m.message for m in items)
             note = rng.note
             if note is None:
-                rng.add_note(NOTE_PREFIX + text)
+                note = rng.add_note(NOTE_PREFIX + text)
             elif note.text.startswith(NOTE_PREFIX):
                 note.text = note.text + "\n" + text
-            # else: the user's own note stays; the message is on the findings sheet
+            else:
+                continue  # the user's own note stays; the message is on the findings sheet
+            _size_note(note, note.text)
 
     # -- owned sheets ------------------------------------------------------------------------------
     def render(self, spec: SheetSpec) -> None:
@@ -415,6 +417,18 @@ def _page_setup_api(sheet: Any, spec: SheetSpec) -> bool:
             ps.PrintTitleRows = f"${spec.repeat_row}:${spec.repeat_row}"
         return True
     except Exception:  # no COM (macOS, the test fake) or a printer-less PC: layout stays default
+        return False
+
+
+def _size_note(note: Any, text: str) -> bool:
+    """The note's box as the file adapter sizes it (320 px wide, a line per message);
+    Excel's default box cuts long messages off."""
+    try:
+        shape = note.api.Shape
+        shape.Width = 320 * _PX_TO_PT
+        shape.Height = min(60 + 18 * text.count("\n"), 300) * _PX_TO_PT
+        return True
+    except Exception:  # not Excel on Windows: the default size
         return False
 
 
