@@ -6,7 +6,8 @@ open in openpyxl or in Excel, an adapter builds the same Grid. Empty cells are `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,14 @@ class Grid:
         return line[col - 1] if col <= len(line) else None
 
     def get(self, ref: str) -> Any:
-        return self.at(*L.split_a1(ref))
+        return self.at(*_split(ref))
 
     def text(self, ref: str) -> str:
         value = self.get(ref)
+        return "" if value is None else _as_text(value)
+
+    def text_at(self, row: int, col: int) -> str:
+        value = self.at(row, col)
         return "" if value is None else _as_text(value)
 
     @property
@@ -52,6 +57,10 @@ class Grid:
                 if isinstance(value, str) and compact(value) == wanted:
                     return L.a1(r, c)
         return None
+
+
+# Readers ask for the same few hundred layout cells on every sheet: parse each A1 once.
+_split = lru_cache(maxsize=8192)(L.split_a1)
 
 
 def compact(text: str) -> str:
@@ -74,18 +83,24 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def load_grids(path: str | Path, only: Iterable[str] | None = None) -> tuple[list[str], dict[str, Grid]]:
-    """Every sheet's name (in order) and the grids of the wanted ones, via python-calamine."""
+def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | None = None,
+               ) -> tuple[list[str], dict[str, Grid]]:
+    """Every sheet's name (in order) and the grids of the wanted ones (names, or a predicate
+    on the name), via python-calamine."""
     from python_calamine import CalamineWorkbook
 
     check_workbook_file(path)
-    wanted = set(only) if only is not None else None
+    if only is None or callable(only):
+        wanted = only
+    else:
+        names_wanted = set(only)
+        wanted = names_wanted.__contains__
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         grids = {}
         for name in names:
-            if wanted is not None and name not in wanted:
+            if wanted is not None and not wanted(name):
                 continue
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)

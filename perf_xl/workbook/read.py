@@ -41,7 +41,7 @@ _SHEET_SEQ = re.compile(r"^(\d{1,4})\s")
 
 def read_workbook(path: str | Path) -> ReadResult:
     """Read a perf_xl master workbook (.xlsm/.xlsx) into the model."""
-    names, grids = load_grids(path)
+    names, grids = load_grids(path, only=_needed)
     result = department_from_grids(names, grids)
     if not result.department.projects and not result.problems and (
             L.DEPARTMENT_SHEET not in names):
@@ -49,6 +49,14 @@ def read_workbook(path: str | Path) -> ReadResult:
             f"不是 perf_xl 主工作簿：没有「{L.DEPARTMENT_SHEET}」工作表，也没有项目绩效目标表",
             path=str(path))
     return result
+
+
+# The sheets the tool owns (汇总, 校验结果, 代码表 …) hold nothing the model is read from.
+_UNREAD = frozenset(L.FIXED_SHEETS) - {L.DEPARTMENT_SHEET}
+
+
+def _needed(name: str) -> bool:
+    return name not in _UNREAD
 
 
 def department_from_grids(names: list[str], grids: dict[str, Grid]) -> ReadResult:
@@ -132,9 +140,16 @@ def _seq(grid: Grid) -> int:
     return int(m.group(1)) if m else 0
 
 
+_IND_COLS = tuple((c.key, L.col_index(c.col)) for c in L.IND_COLUMNS)
+
+
 def _indicators(grid: Grid):
-    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
-        values = {c.key: grid.text(f"{c.col}{row}") for c in L.IND_COLUMNS}
+    # Row by row over the grid itself: a workbook of 40 projects has 1,600 indicator rows.
+    for row in range(L.IND_FIRST_ROW, min(L.IND_LAST_ROW, grid.height) + 1):
+        line = grid.rows[row - 1]
+        if not any(line[col - 1] is not None for _key, col in _IND_COLS if col <= len(line)):
+            continue
+        values = {key: grid.text_at(row, col) for key, col in _IND_COLS}
         if any(values.values()):
             yield Indicator(**values)
 
