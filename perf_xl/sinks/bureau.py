@@ -109,6 +109,11 @@ FILE_COLUMNS: tuple[Column, ...] = (
     Column("预算数", "预算数", "money"), *(Column(s, s, "int", "校验问题（条）") for s in SEVERITIES),
     Column("说明", "说明", "long"),
 )
+def first_data_row(cols: Sequence[Column]) -> int:
+    """The 1-based row of a table's first data row (a grouped header takes two rows)."""
+    return HEADER_ROW + (2 if any(c.group for c in cols) else 1)
+
+
 FILE_READ = "已汇总"
 FILE_SKIPPED = "已跳过"
 
@@ -352,7 +357,7 @@ class _Writer:
 
         head = HEADER_ROW - 1
         grouped = any(c.group for c in cols)
-        first_data = head + (2 if grouped else 1)
+        first_data = first_data_row(cols) - 1
         j = 0
         while j < len(cols):
             c = cols[j]
