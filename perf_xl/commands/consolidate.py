@@ -52,9 +52,7 @@ def run(args: argparse.Namespace) -> int:
         require_soffice()
     config = load_config(args.config)
     exclude = [out, out.with_suffix(".pdf")] if out is not None else []
-    files = collect(args.inputs, exclude=exclude)
-    if out is not None and any(_same(path, out) for path, _ in files):
-        raise PerfXLError("输出文件不能是要汇总的文件之一", path=str(out))
+    files = collect(args.inputs, exclude=exclude)  # the output is never read as an input
     if not files:
         raise PerfXLError("没有找到要汇总的文件：" + "、".join(args.inputs))
 
@@ -71,13 +69,6 @@ def run(args: argparse.Namespace) -> int:
         _print_table(result)
         print(_status_line(result, out))
     return result.exit_code
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def _status_line(result, out: Path | None) -> str:
