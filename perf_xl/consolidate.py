@@ -72,6 +72,7 @@ class Consolidation:
     findings: list[dict[str, Any]]  # every input's findings, with unit_index, unit_code, source
     notes: list[str]
     seconds: float = 0.0
+    output: Path | None = None  # the bureau workbook, when one was written
 
     @property
     def inputs(self) -> list[Input]:
@@ -217,37 +218,105 @@ def available_cores() -> int:
 
 def consolidate(inputs: Iterable[str | Path], *, exclude: Iterable[str | Path] = (),
                 config: RuleConfig | None = None, jobs: int | None = None,
-                progress: Progress | None = None) -> Consolidation:
+                progress: Progress | None = None, output: str | Path | None = None) -> Consolidation:
     """Read every file named or found in the folders named (see :func:`collect`), validate
     it and sum it all up. ``jobs``: worker processes (None: one per core when there are
-    enough files; 1: all in this process). ``progress(done, total, name)`` after each file."""
-    return consolidate_files(collect(inputs, exclude), config=config, jobs=jobs, progress=progress)
+    enough files; 1: all in this process). ``progress(done, total, name)`` after each file.
+    ``output``: also write the bureau workbook there (see :func:`consolidate_files`)."""
+    excluded = [*exclude, *((output,) if output is not None else ())]
+    return consolidate_files(collect(inputs, excluded), config=config, jobs=jobs, progress=progress,
+                             output=output)
 
 
 def consolidate_files(files: Sequence[tuple[Path, str]], *, config: RuleConfig | None = None,
-                      jobs: int | None = None, progress: Progress | None = None) -> Consolidation:
-    """:func:`consolidate` over (path, name shown) pairs, as :func:`collect` gives them."""
+                      jobs: int | None = None, progress: Progress | None = None,
+                      output: str | Path | None = None) -> Consolidation:
+    """:func:`consolidate` over (path, name shown) pairs, as :func:`collect` gives them.
+
+    With ``output`` the bureau workbook (perf_xl.sinks.bureau, with 文件清单) is written
+    while the files are read: each department's rows go in as soon as it and every file
+    before it are read, so the writing overlaps the reading. The file is replaced
+    atomically, and not at all when nothing could be read (``Consolidation.output`` None)."""
     start = time.perf_counter()
     files = list(files)
+    if output is None:
+        return _combine(_read_all(files, config, jobs, progress, None), time.perf_counter() - start)
+    from .sinks.bureau import BureauBook, check_target
+    from .workbook.atomic import atomic_target
+
+    target = check_target(output)
+    try:
+        with atomic_target(target) as tmp:
+            book = BureauBook(tmp, multi=True, with_files=True, with_source=True)
+            try:
+                entries = _read_all(files, config, jobs, progress, _InOrder(book, len(files)))
+                result = _combine(entries, 0.0)
+                if not result.inputs:
+                    raise _NothingRead(result)
+                book.finish(result.departments, result.summary, files=result.file_rows(), notes=result.notes)
+            except BaseException:
+                book.discard()
+                raise
+    except _NothingRead as nothing:
+        nothing.result.seconds = time.perf_counter() - start
+        return nothing.result
+    result.output = target
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+class _NothingRead(Exception):
+    def __init__(self, result: Consolidation) -> None:
+        super().__init__("nothing read")
+        self.result = result
+
+
+class _InOrder:
+    """Hands the entries to the workbook in input order, whatever order they are read in."""
+
+    def __init__(self, book: Any, total: int) -> None:
+        self.book = book
+        self.pending: dict[int, Input | Skipped] = {}
+        self.next = 0
+        self.total = total
+
+    def __call__(self, index: int, entry: Input | Skipped) -> None:
+        self.pending[index] = entry
+        while self.next in self.pending:
+            e = self.pending.pop(self.next)
+            self.next += 1
+            if isinstance(e, Input):
+                self.book.add_department(e.department, e.findings, e.name)
+
+
+def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, progress: Progress | None,
+              sink: Callable[[int, Input | Skipped], None] | None) -> list[Input | Skipped]:
     if jobs is None:
         jobs = available_cores() if len(files) >= MIN_FILES_FOR_POOL else 1
     jobs = max(1, min(jobs, len(files) or 1))
     results: list[Input | Skipped | None] = [None] * len(files)
+    done = 0
+
+    def arrived(index: int, entry: Input | Skipped) -> None:
+        nonlocal done
+        results[index] = entry
+        done += 1
+        if sink is not None:
+            sink(index, entry)
+        if progress:
+            progress(done, len(files), files[index][1])
+
     if jobs > 1:
-        _read_pool(files, config, jobs, results, progress)
-    done = sum(r is not None for r in results)
+        _read_pool(files, config, jobs, arrived)
     for i, (path, name) in enumerate(files):  # serially: all files, or those a broken pool left
         if results[i] is None:
-            results[i] = read_one(path, name, config)
-            done += 1
-            if progress:
-                progress(done, len(files), name)
-    entries = [r for r in results if r is not None]
-    return _combine(entries, time.perf_counter() - start)
+            arrived(i, read_one(path, name, config))
+    return [r for r in results if r is not None]
 
 
 def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,
-               results: list[Input | Skipped | None], progress: Progress | None) -> None:
+               arrived: Callable[[int, Input | Skipped], None]) -> None:
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -262,22 +331,21 @@ def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods
                                           else None)
-    done = 0
+    # Objects alive at the fork go to the permanent generation: the workers' collector
+    # then leaves them alone instead of touching (and so copying) every inherited page.
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
     try:
-        futures = {pool.submit(_read_job, (i, path, name, config)): i
-                   for i, (path, name) in enumerate(files)}
+        futures = [pool.submit(_read_job, (i, path, name, config)) for i, (path, name) in enumerate(files)]
         for future in as_completed(futures):
             try:
                 index, entry = future.result()
             except BrokenProcessPool:
                 break  # a worker died (out of memory?): the rest is read in this process
-            results[index] = entry
-            done += 1
-            if progress:
-                progress(done, len(files), files[index][1])
+            arrived(index, entry)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _combine(entries: list[Input | Skipped], seconds: float) -> Consolidation:

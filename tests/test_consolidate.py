@@ -314,3 +314,41 @@ def test_progress_bar_on_a_terminal_only(inbox, tmp_path):
     assert "━" in text or "█" in text
     assert "已汇总 4 个文件" in out  # the result on stdout, free of progress output
     assert f"/{n}" not in out
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_workbook_equals_the_one_written_after(inbox, tmp_path, jobs):
+    """consolidate(output=…) writes each department while the next files are read; the
+    result must be the very workbook write_bureau_file makes from the finished summary."""
+    folder, _ = inbox
+    streamed = tmp_path / "streamed.xlsx"
+    result = cons.consolidate([folder], jobs=jobs, output=streamed)
+    assert result.output == streamed
+    after = result.write(tmp_path / "after.xlsx")
+    a, b = CalamineWorkbook.from_path(str(streamed)), CalamineWorkbook.from_path(str(after))
+    assert a.sheet_names == b.sheet_names
+    for name in a.sheet_names:
+        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+    rows = a.get_sheet_by_name(bureau.SHEET_PROJECTS).to_python()
+    first = bureau.first_data_row(bureau.project_columns(True)) - 1
+    keys = [c.key for c in bureau.project_columns(True)]
+    assert len(rows) - first == len(result.summary.projects)
+    for got, want in zip(rows[first:], result.summary.projects, strict=True):
+        for key, value in zip(keys, got, strict=True):
+            expected = want[key]
+            if key in ("3月底", "6月底", "10月底", "12月底") and expected is not None:
+                expected = expected / 100
+            assert value == ("" if expected in (None, "") else pytest.approx(float(expected))
+                             if not isinstance(expected, str) else expected), key
+
+
+def test_nothing_readable_leaves_no_output(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.xlsm").write_bytes(b"not a zip")
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"previous")
+    result = cons.consolidate([bad], output=out)
+    assert result.output is None and not result.inputs and len(result.skipped) == 1
+    assert out.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out.xlsx"]  # no temporary left

@@ -57,21 +57,23 @@ def run(args: argparse.Namespace) -> int:
         raise PerfXLError("没有找到要汇总的文件：" + "、".join(args.inputs))
 
     with _Bar(len(files)) as bar:
-        result = consolidate_files(files, config=config, jobs=args.jobs, progress=bar.update)
+        result = consolidate_files(files, config=config, jobs=args.jobs, progress=bar.update, output=out)
     if not result.inputs:
         _print_skipped(result.skipped, sys.stderr)
         raise PerfXLError(f"没有任何文件可以汇总：{len(result.skipped)} 个文件都无法读取")
-    if out is not None:
-        result.write(out, pdf=args.pdf)
+    if out is not None and args.pdf:
+        from ..lo import convert
+
+        convert(out, out.with_suffix(".pdf"), "pdf")
     if args.format == "json":
         _print_json(result, out)
     else:
         _print_table(result)
-        print(_status_line(result, out))
+        print(_status_line(result, out, args.pdf))
     return result.exit_code
 
 
-def _status_line(result, out: Path | None) -> str:
+def _status_line(result, out: Path | None, pdf: bool) -> str:
     s = result.summary
     line = (f"已汇总 {len(result.inputs)} 个文件（{len(result.departments)} 个单位，{s.total['项目数']} 个项目，"
             f"预算合计 {s.total['预算数']:,.2f} 万元；错误 {s.total['错误']} 条，警告 {s.total['警告']} 条）")
@@ -80,6 +82,8 @@ def _status_line(result, out: Path | None) -> str:
     line += f"，用时 {result.seconds:.1f} 秒"
     if out is not None:
         line += f"；已生成：{out}"
+        if pdf:
+            line += f" 和 {out.with_suffix('.pdf').name}"
     return line
 
 

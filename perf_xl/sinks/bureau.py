@@ -139,9 +139,7 @@ def write_bureau_file(
     ``notes``: extra lines under the summary table (e.g. about skipped files)."""
     from ..workbook.atomic import atomic_target
 
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise PerfXLError("报送文件应保存为 .xlsx（不含宏）", path=str(target))
+    target = check_target(path)
     depts = [departments] if isinstance(departments, Department) else list(departments)
     found = None if findings is None else [dict(f) for f in findings]
     soffice = None
@@ -150,12 +148,24 @@ def write_bureau_file(
 
         soffice = require_soffice()
     summary = summarize(depts, found)
+    rows = _finding_rows(found or [], depts, 1)
     with atomic_target(target) as tmp:
-        _write(tmp, depts, found, summary, files, list(notes), today or _dt.date.today())
+        book = BureauBook(tmp, multi=summary.multi, validated=found is not None, with_files=files is not None,
+                          with_source=any(r["来源文件"] for r in rows), today=today)
+        book.add_projects(summary.projects)
+        book.add_findings(rows)
+        book.finish(depts, summary, files=files, notes=notes)
     if pdf:
         from ..lo import convert
 
-        convert(target, target.with_suffix(".pdf"), "pdf", soffice=soffice)
+        convert(target, pdf_path(target), "pdf", soffice=soffice)
+    return target
+
+
+def check_target(path: str | Path) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise PerfXLError("报送文件应保存为 .xlsx（不含宏）", path=str(target))
     return target
 
 
@@ -164,50 +174,93 @@ def pdf_path(path: str | Path) -> Path:
 
 
 # -- the workbook ----------------------------------------------------------------------------
-def _write(tmp: Path, depts: list[Department], findings: list[dict] | None, summary: Summary,
-           files: Sequence[Mapping[str, Any]] | None, notes: list[str], today: _dt.date) -> None:
-    import xlsxwriter
+class BureauBook:
+    """The bureau workbook being written. The long tables (项目清单, 校验问题) take their
+    rows as they come — a consolidation adds each department while the next files are still
+    being read — and :meth:`finish` writes the summary tables, titles, headers and widths.
+    XlsxWriter keeps cells in memory until close, so the order of writing is free."""
 
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    who, years = _who(depts), _years(depts)
-    book.set_properties({"title": f"{who} {years}年预算项目绩效目标汇总", "author": "perf_xl",
-                         "comments": f"perf_xl {__version__}：数值版（无公式、无宏）"})
-    w = _Writer(book, who, years, today, depts)
-    validated = findings is not None
-    multi = summary.multi
+    def __init__(self, path: str | Path, *, multi: bool, validated: bool = True, with_files: bool = False,
+                 with_source: bool = False, today: _dt.date | None = None) -> None:
+        import xlsxwriter
 
-    ws = w.sheet(SHEET_LINES, f"{who} {years}年预算项目绩效目标汇总表（按资金来源）")
-    end = w.table(ws, line_columns(validated), summary.by_line, total=True)
-    below = list(summary.notes) + notes
-    if not validated:
-        below.append("本表未经校验（校验状态为“未校验”）。")
-    end = w.notes(ws, end + 2, below, len(line_columns(validated)))
-    if not multi:
-        w.signatures(ws, end + 2, len(line_columns(validated)))
-    if multi:
-        ws = w.sheet(SHEET_UNITS, f"{who} {years}年预算项目绩效目标汇总表（按单位）")
-        w.table(ws, unit_columns(validated), summary.by_unit, total=True)
-        ws = w.sheet(SHEET_UNIT_LINES, f"{who} {years}年预算项目绩效目标汇总表（按单位和资金来源）")
-        w.table(ws, unit_line_columns(validated), summary.by_unit_line, total=True)
-    ws = w.sheet(SHEET_PROJECTS, f"{who} {years}年预算项目清单")
-    w.table(ws, project_columns(multi), summary.projects, filter_=True)
+        self.book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                    "strings_to_urls": False})
+        self.multi, self.validated, self.today = multi, validated, today or _dt.date.today()
+        self.formats = _Formats(self.book)
+        names = [SHEET_LINES, *((SHEET_UNITS, SHEET_UNIT_LINES) if multi else ()), SHEET_PROJECTS,
+                 SHEET_FINDINGS, *((SHEET_FILES,) if with_files else ())]
+        self.sheets = {name: _sheet_setup(self.book.add_worksheet(name)) for name in names}
+        self.projects = _Table(self.sheets[SHEET_PROJECTS], project_columns(multi), self.formats)
+        self.findings = _Table(self.sheets[SHEET_FINDINGS], finding_columns(multi, with_source), self.formats)
+        self._units = 0
 
-    ws = w.sheet(SHEET_FINDINGS, f"{who} {years}年绩效目标校验问题", money=False)
-    rows = _finding_rows(findings or [], depts, multi)
-    with_source = any(r.get("来源文件") for r in rows)
-    cols = finding_columns(multi, with_source)
-    end = w.table(ws, cols, rows, filter_=True)
-    if not validated:
-        w.notes(ws, end + 2, ["未校验：导出时没有运行校验。"], len(cols))
-    elif not rows:
-        w.notes(ws, end + 2, ["校验未发现问题。"], len(cols))
+    def add_projects(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.projects.add(rows)
 
-    if files is not None:
-        ws = w.sheet(SHEET_FILES, "汇总文件清单（已汇总与已跳过的文件）")
-        w.table(ws, list(FILE_COLUMNS), [_file_row(i, f) for i, f in enumerate(files, 1)], filter_=True)
-    book.worksheets()[0].activate()
-    book.close()
+    def add_findings(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.findings.add(rows)
+
+    def add_department(self, dept: Department, findings: list[dict[str, Any]], source: str = "") -> None:
+        """The next department of a consolidation (in order): its projects and findings."""
+        index = self._units
+        self._units += 1
+        unit = unit_label(dept, index)
+        start = self.projects.count + 1
+        for n, row in enumerate(summarize(dept, findings).projects):
+            self.projects.add_row({**row, "单位": unit, "序号": start + n})
+        mine = [{**f, "unit_index": 0, "source": source or f.get("source")} for f in findings]
+        self.findings.add(_finding_rows(mine, [dept], self.findings.count + 1, units=[unit]))
+
+    def finish(self, depts: list[Department], summary: Summary, *, files: Sequence[Mapping[str, Any]] | None = None,
+               notes: Sequence[str] = ()) -> None:
+        """The summary tables, every title and header; closes the workbook."""
+        who, years = _who(depts), _years(depts)
+        self.book.set_properties({"title": f"{who}{years}预算项目绩效目标汇总", "author": "perf_xl",
+                                  "comments": f"perf_xl {__version__}：数值版（无公式、无宏）"})
+        info = self._info(depts, years)
+        validated = self.validated
+        cols = line_columns(validated)
+        lines = _Table(self.sheets[SHEET_LINES], cols, self.formats)
+        lines.add(summary.by_line, total=True)
+        end = lines.finish(f"{who}{years}预算项目绩效目标汇总表（按资金来源）", info)
+        below = [*summary.notes, *notes]
+        if not validated:
+            below.append("本表未经校验（校验状态为“未校验”）。")
+        end = lines.notes(end + 2, below)
+        if not self.multi:
+            lines.signatures(end + 2, self.today)
+        if self.multi:
+            t = _Table(self.sheets[SHEET_UNITS], unit_columns(validated), self.formats)
+            t.add(summary.by_unit, total=True)
+            t.finish(f"{who}{years}预算项目绩效目标汇总表（按单位）", info)
+            t = _Table(self.sheets[SHEET_UNIT_LINES], unit_line_columns(validated), self.formats)
+            t.add(summary.by_unit_line, total=True)
+            t.finish(f"{who}{years}预算项目绩效目标汇总表（按单位和资金来源）", info)
+        self.projects.finish(f"{who}{years}预算项目清单", info, filter_=True)
+        end = self.findings.finish(f"{who}{years}绩效目标校验问题", info, filter_=True, money=False)
+        if not validated:
+            self.findings.notes(end + 2, ["未校验：导出时没有运行校验。"])
+        elif not self.findings.count:
+            self.findings.notes(end + 2, ["校验未发现问题。"])
+        if SHEET_FILES in self.sheets:
+            t = _Table(self.sheets[SHEET_FILES], list(FILE_COLUMNS), self.formats)
+            t.add(_file_row(i, f) for i, f in enumerate(files or [], 1))
+            t.finish("汇总文件清单（已汇总与已跳过的文件）", info, filter_=True)
+        self.book.worksheets()[0].activate()
+        self.book.close()
+
+    def discard(self) -> None:
+        """Close without finishing (the caller throws the file away)."""
+        self.book.close()
+
+    def _info(self, depts: list[Department], years: str) -> str:
+        year = years.strip().removesuffix(" 年") or "—"
+        if len(depts) == 1:
+            d = depts[0]
+            unit = " ".join(x for x in (d.unit_code.strip(), d.unit_name.strip()) if x)
+            return f"单位：{unit}　预算年度：{year}　编制日期：{self.today:%Y-%m-%d}"
+        return f"汇总单位：{len(depts)} 个　预算年度：{year}　汇总日期：{self.today:%Y-%m-%d}"
 
 
 def _who(depts: list[Department]) -> str:
@@ -217,22 +270,25 @@ def _who(depts: list[Department]) -> str:
 
 
 def _years(depts: list[Department]) -> str:
+    """ " 2024 年" (or " 2023、2024 年"), placed after the unit; "" when no year is known."""
     years = sorted({d.year for d in depts if d.year})
-    return "、".join(str(y) for y in years) + " " if years else ""
+    return " " + "、".join(str(y) for y in years) + " 年" if years else ""
 
 
-def _finding_rows(findings: list[dict], depts: list[Department], multi: bool) -> list[dict[str, Any]]:
+def _finding_rows(findings: list[dict], depts: list[Department], start: int,
+                  units: list[str] | None = None) -> list[dict[str, Any]]:
     by_code: dict[str, int] = {}
     for i, d in enumerate(depts):
         by_code.setdefault(d.unit_code.strip(), i)
+    labels = units or [unit_label(d, i) for i, d in enumerate(depts)]
     rows = []
-    for n, f in enumerate(findings, start=1):
+    for n, f in enumerate(findings, start=start):
         index = f.get("unit_index")
         if not (isinstance(index, int) and 0 <= index < len(depts)):
             index = by_code.get(str(f.get("unit_code") or "").strip())
         sev = str(f.get("severity") or "")
         rows.append({
-            "单位": unit_label(depts[index], index) if index is not None else str(f.get("unit") or ""),
+            "单位": labels[index] if index is not None else str(f.get("unit") or ""),
             "来源文件": str(f.get("source") or ""),
             "序号": n,
             "级别": _SEVERITY_TEXT.get(sev, sev),
@@ -252,112 +308,144 @@ def _file_row(n: int, f: Mapping[str, Any]) -> dict[str, Any]:
     return {"序号": n, **{c.key: f.get(c.key) for c in FILE_COLUMNS if c.key != "序号"}}
 
 
-class _Writer:
-    """Formats (cached by kind and variant) and the pieces every sheet is made of."""
+def _sheet_setup(ws):
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.set_footer("&L&A&R第 &P 页，共 &N 页")
+    return ws
 
-    def __init__(self, book, who: str, years: str, today: _dt.date, depts: list[Department]) -> None:
+
+_STATUS_COLORS = {
+    "错误": ("#FFC7CE", "#9C0006"), "警告": ("#FFEB9C", "#9C5700"), "提示": ("#DDEBF7", "#1F4E79"),
+    "通过": ("#C6EFCE", "#006100"), FILE_SKIPPED: ("#FFC7CE", "#9C0006"),
+}
+_BORDERED = {
+    "head": {"bold": True, "align": "center", "bg_color": "#D9E1F2"},
+    "text": {"align": "left"},
+    "long": {"align": "left"},
+    "status": {"align": "center"},
+    "int": {"align": "center", "num_format": "0"},
+    "money": {"align": "right", "num_format": MONEY_FORMAT},
+    "percent": {"align": "center", "num_format": PERCENT_FORMAT},
+}
+_PLAIN = {
+    "run": {},
+    "title": {"font_name": HEADING_FONT, "font_size": 14, "bold": True, "align": "center"},
+    "info": {"align": "left"},
+    "unit": {"align": "right"},
+    "note": {"font_size": 9, "font_color": "#595959", "text_wrap": True, "align": "left", "valign": "top"},
+    "sign": {"align": "left"},
+}
+NUMERIC_KINDS = ("int", "money", "percent")
+
+
+class _Formats:
+    """XlsxWriter formats by (kind, variant, quote prefix), made once."""
+
+    def __init__(self, book) -> None:
         self.book = book
-        self.today = today
-        self.depts = depts
-        self._formats: dict[tuple, Any] = {}
-        self._table_width = 100.0
-        if len(depts) == 1:
-            d = depts[0]
-            unit = " ".join(x for x in (d.unit_code.strip(), d.unit_name.strip()) if x)
-            self.info = f"单位：{unit}　预算年度：{years.strip() or '—'}　编制日期：{today:%Y-%m-%d}"
-        else:
-            self.info = (f"汇总单位：{len(depts)} 个　预算年度：{years.strip() or '—'}　"
-                         f"汇总日期：{today:%Y-%m-%d}")
+        self._cache: dict[tuple[str, str, bool], Any] = {}
 
-    # formats ---------------------------------------------------------------------------------
-    def fmt(self, kind: str, variant: str = "", quote: bool = False):
+    def __call__(self, kind: str, variant: str = "", quote: bool = False):
         key = (kind, variant, quote)
-        if key not in self._formats:
-            base: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-            if kind in ("title", "info", "note", "unit", "sign", "run"):
-                base.update({
-                    "run": {},
-                    "title": {"font_name": HEADING_FONT, "font_size": 14, "bold": True, "align": "center"},
-                    "info": {"align": "left"},
-                    "unit": {"align": "right"},
-                    "note": {"font_size": 9, "font_color": "#595959", "text_wrap": True, "align": "left",
-                             "valign": "top"},
-                    "sign": {"align": "left"},
-                }[kind])
+        fmt = self._cache.get(key)
+        if fmt is None:
+            props: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+            if kind in _PLAIN:
+                props.update(_PLAIN[kind])
             else:
-                base.update({"border": 1, "text_wrap": True})
-                base.update({
-                    "head": {"bold": True, "align": "center", "bg_color": "#D9E1F2"},
-                    "text": {"align": "left"},
-                    "long": {"align": "left"},
-                    "status": {"align": "center"},
-                    "int": {"align": "center", "num_format": "0"},
-                    "money": {"align": "right", "num_format": MONEY_FORMAT},
-                    "percent": {"align": "center", "num_format": PERCENT_FORMAT},
-                }[kind])
+                props.update({"border": 1, "text_wrap": True, **_BORDERED[kind]})
                 if variant == "total":
-                    base.update({"bold": True, "bg_color": "#F2F2F2"})
+                    props.update({"bold": True, "bg_color": "#F2F2F2"})
                 elif variant in _STATUS_COLORS:
                     bg, fg = _STATUS_COLORS[variant]
-                    base.update({"bg_color": bg, "font_color": fg})
+                    props.update({"bg_color": bg, "font_color": fg})
             if quote:
-                base["quote_prefix"] = True
-            self._formats[key] = self.book.add_format(base)
-        return self._formats[key]
+                props["quote_prefix"] = True
+            fmt = self._cache[key] = self.book.add_format(props)
+        return fmt
 
-    # cells -------------------------------------------------------------------------------------
-    def put(self, ws, row: int, col: int, value: Any, kind: str, variant: str = "") -> None:
-        """One value at 0-based (row, col): numbers as numbers, every text as a string."""
-        if value is None or value == "":
-            ws.write_blank(row, col, None, self.fmt(kind, variant))
-        elif isinstance(value, bool):
-            ws.write_string(row, col, "是" if value else "否", self.fmt(kind, variant))
-        elif isinstance(value, (int, float, Decimal)) and kind in ("int", "money", "percent"):
-            number = float(value)
-            if kind == "percent":
-                number = float(Decimal(value) / 100) if isinstance(value, Decimal) else number / 100
-            ws.write_number(row, col, number, self.fmt(kind, variant))
-        else:
-            self.text(ws, row, col, str(value), self.fmt(kind, variant, _is_risky(str(value))))
 
-    def text(self, ws, row: int, col: int, value: str, fmt) -> None:
-        if value.startswith("<r>") and value.endswith("</r>"):
-            # XlsxWriter passes such a string to the XML unescaped (as a rich string it
-            # built itself); written as two runs it is escaped and reads back the same.
-            ws.write_rich_string(row, col, value[0], self.fmt("run"), value[1:], fmt)
-        else:
-            ws.write_string(row, col, value, fmt)
+def write_text(ws, row: int, col: int, value: str, fmt, formats: _Formats) -> None:
+    """A string cell, whatever the text: never a formula, never raw XML."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        # XlsxWriter passes such a string to the XML unescaped (taking it for a rich string
+        # it built itself); written as two runs it is escaped and reads back the same.
+        ws.write_rich_string(row, col, value[0], formats("run"), value[1:], fmt)
+    else:
+        ws.write_string(row, col, value, fmt)
 
-    # sheet pieces ------------------------------------------------------------------------------
-    def sheet(self, name: str, title: str, money: bool = True):
-        ws = self.book.add_worksheet(name)
-        ws.set_paper(9)  # A4
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.center_horizontally()
-        ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-        ws.set_footer("&L&A&R第 &P 页，共 &N 页")
-        self._title = title
-        self._money = money
-        return ws
 
-    def table(self, ws, cols: list[Column], rows: list[Mapping[str, Any]], *, total: bool = False,
-              filter_: bool = False) -> int:
-        """Title, info line, header (one or two rows), the rows; returns the last row (0-based)."""
+class _Table:
+    """One table on its sheet: title and info rows, a one- or two-row header, data rows."""
+
+    def __init__(self, ws, cols: list[Column], formats: _Formats) -> None:
+        self.ws, self.cols, self.formats = ws, cols, formats
+        self.first = first_data_row(cols) - 1  # 0-based
+        self.count = 0
+        self.caps = [48.0 if c.kind == "long" else 30.0 for c in cols]
+        self.content = [0] * len(cols)  # widest value seen per column (display columns)
+        self.table_width = 100.0
+
+    def add(self, rows: Iterable[Mapping[str, Any]], total: bool = False) -> None:
+        rows = list(rows)
+        for i, row in enumerate(rows):
+            is_total = total and i == len(rows) - 1 and TOTAL_LABEL in (row.get("资金来源"), row.get("单位"))
+            self.add_row(row, "total" if is_total else "")
+
+    def add_row(self, row: Mapping[str, Any], variant: str = "") -> None:
+        ws, formats, r = self.ws, self.formats, self.first + self.count
+        self.count += 1
+        lines = 1
+        for j, c in enumerate(self.cols):
+            value = row.get(c.key)
+            kind = c.kind
+            v = variant or (str(value) if kind == "status" and value is not None else "")
+            if value is None or value == "":
+                ws.write_blank(r, j, None, formats(kind, v))
+                continue
+            if kind in NUMERIC_KINDS and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                if kind == "percent":
+                    number = float(Decimal(value) / 100) if isinstance(value, Decimal) else value / 100
+                    width = 7
+                else:
+                    number = float(value)
+                    width = len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
+                ws.write_number(r, j, number, formats(kind, v))
+            else:
+                text = value if isinstance(value, str) else ("是" if value is True else "否") if isinstance(
+                    value, bool) else str(value)
+                write_text(ws, r, j, text, formats(kind, v, text.startswith(FORMULA_TRIGGERS)), formats)
+                if "\n" in text or len(text) * 2 > self.caps[j] - 2:
+                    width = max(_display_width(part) for part in text.split("\n"))
+                    # Heights from the cap width: a column narrower than its cap is as wide as
+                    # its widest text, so every text in it fits one line either way.
+                    lines = max(lines, _lines(text, self.caps[j]))
+                else:
+                    width = _display_width(text)
+            if width > self.content[j]:
+                self.content[j] = width
+        if lines > 1:  # XlsxWriter cannot autofit: a wrapped text gets the height it needs
+            ws.set_row(r, lines * ROW_LINE + 4)
+
+    def finish(self, title: str, info: str, *, filter_: bool = False, money: bool = True) -> int:
+        """Title, info line, header, widths, print titles; returns the last row (0-based)."""
+        ws, formats, cols = self.ws, self.formats, self.cols
         last_col = len(cols) - 1
-        ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, "", self.fmt("title"))
-        self.text(ws, TITLE_ROW - 1, 0, self._title, self.fmt("title", quote=_is_risky(self._title)))
+        ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, "", formats("title"))
+        write_text(ws, TITLE_ROW - 1, 0, title, formats("title", quote=title.startswith(FORMULA_TRIGGERS)), formats)
         ws.set_row(TITLE_ROW - 1, 30)
         info_end = max(last_col - 2, 0)
         if info_end > 0:
-            ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, info_end, "", self.fmt("info"))
-        self.text(ws, INFO_ROW - 1, 0, self.info, self.fmt("info", quote=_is_risky(self.info)))
-        if self._money:
-            ws.write_string(INFO_ROW - 1, last_col, MONEY_UNIT, self.fmt("unit"))
-
+            ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, info_end, "", formats("info"))
+        write_text(ws, INFO_ROW - 1, 0, info, formats("info", quote=info.startswith(FORMULA_TRIGGERS)), formats)
+        if money:
+            ws.write_string(INFO_ROW - 1, last_col, MONEY_UNIT, formats("unit"))
         head = HEADER_ROW - 1
-        grouped = any(c.group for c in cols)
-        first_data = first_data_row(cols) - 1
+        grouped = self.first - head == 2
         j = 0
         while j < len(cols):
             c = cols[j]
@@ -366,97 +454,62 @@ class _Writer:
                 while k + 1 < len(cols) and cols[k + 1].group == c.group:
                     k += 1
                 if k > j:
-                    ws.merge_range(head, j, head, k, c.group, self.fmt("head"))
+                    ws.merge_range(head, j, head, k, c.group, formats("head"))
                 else:
-                    ws.write_string(head, j, c.group, self.fmt("head"))
+                    ws.write_string(head, j, c.group, formats("head"))
                 for m in range(j, k + 1):
-                    ws.write_string(head + 1, m, cols[m].caption, self.fmt("head"))
+                    ws.write_string(head + 1, m, cols[m].caption, formats("head"))
                 j = k + 1
                 continue
             if grouped:
-                ws.merge_range(head, j, head + 1, j, c.caption, self.fmt("head"))
+                ws.merge_range(head, j, head + 1, j, c.caption, formats("head"))
             else:
-                ws.write_string(head, j, c.caption, self.fmt("head"))
+                ws.write_string(head, j, c.caption, formats("head"))
             j += 1
         ws.set_row(head, 24)
-        widths = [_width(c, [row.get(c.key) for row in rows]) for c in cols]
-        for i, row in enumerate(rows):
-            r = first_data + i
-            is_total = total and i == len(rows) - 1 and TOTAL_LABEL in (row.get("资金来源"), row.get("单位"))
-            lines = 1
+        if not self.count:
             for j, c in enumerate(cols):
-                value = row.get(c.key)
-                variant = "total" if is_total else (str(value) if c.kind == "status" else "")
-                self.put(ws, r, j, value, c.kind, variant)
-                if isinstance(value, str) and value:
-                    lines = max(lines, _lines(value, widths[j]))
-            if lines > 1:  # XlsxWriter cannot autofit: a wrapped text gets the height it needs
-                ws.set_row(r, lines * ROW_LINE + 4)
-        last = first_data + max(len(rows), 1) - 1
-        if not rows:
-            for j, c in enumerate(cols):
-                self.put(ws, first_data, j, "（无）" if j == 0 else None, c.kind)
-        ws.repeat_rows(head, first_data - 1)
-        ws.freeze_panes(first_data, 0)
-        if filter_ and rows:
-            ws.autofilter(first_data - 1, 0, last, last_col)
-        for j, width in enumerate(widths):
-            ws.set_column(j, j, width)
-        self._table_width = sum(widths)
+                ws.write_blank(self.first, j, None, formats(c.kind))
+            ws.write_string(self.first, 0, "（无）", formats(cols[0].kind))
+        last = self.first + max(self.count, 1) - 1
+        ws.repeat_rows(head, self.first - 1)
+        ws.freeze_panes(self.first, 0)
+        if filter_ and self.count:
+            ws.autofilter(self.first - 1, 0, last, last_col)
+        widths = []
+        for j, c in enumerate(cols):
+            caption = max(_display_width(c.caption), _display_width(c.group) // 2 if c.group else 0)
+            widths.append(float(min(max(caption, self.content[j], 4) + 2, self.caps[j])))
+            ws.set_column(j, j, widths[-1])
+        self.table_width = sum(widths)
         return last
 
-    def notes(self, ws, row: int, lines: list[str], width: int) -> int:
-        """Notes (注：…) from 0-based ``row`` on; returns the last row used."""
+    def notes(self, row: int, lines: Sequence[str]) -> int:
+        """Notes (注：…) from 0-based ``row`` on, across the table; returns the last row used."""
         r = row - 1
+        per_line = max(int(self.table_width) - 2, 40)
         for line in lines:
             r += 1
             text = "注：" + line
-            ws.merge_range(r, 0, r, max(width - 1, 1), "", self.fmt("note"))
-            self.text(ws, r, 0, text, self.fmt("note"))
-            per_line = max(int(self._table_width) - 2, 40)
-            ws.set_row(r, 14 * max(1, -(-_display_width(text) // per_line)))
+            self.ws.merge_range(r, 0, r, max(len(self.cols) - 1, 1), "", self.formats("note"))
+            write_text(self.ws, r, 0, text, self.formats("note"), self.formats)
+            self.ws.set_row(r, 14 * max(1, -(-_display_width(text) // per_line)))
         return max(r, row - 1)
 
-    def signatures(self, ws, row: int, width: int) -> None:
-        step = max(width // 4, 1)
-        for k, caption in enumerate(("单位负责人：", "财务负责人：", "填表人：",
-                                     f"填报日期：{self.today:%Y年%m月%d日}")):
-            ws.write_string(row, k * step, caption, self.fmt("sign"))
-
-
-_STATUS_COLORS = {
-    "错误": ("#FFC7CE", "#9C0006"), "警告": ("#FFEB9C", "#9C5700"), "提示": ("#DDEBF7", "#1F4E79"),
-    "通过": ("#C6EFCE", "#006100"), FILE_SKIPPED: ("#FFC7CE", "#9C0006"),
-}
-
-
-def _is_risky(text: str) -> bool:
-    return text.startswith(FORMULA_TRIGGERS)
+    def signatures(self, row: int, today: _dt.date) -> None:
+        step = max(len(self.cols) // 4, 1)
+        for k, caption in enumerate(("单位负责人：", "财务负责人：", "填表人：", f"填报日期：{today:%Y年%m月%d日}")):
+            self.ws.write_string(row, k * step, caption, self.formats("sign"))
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Columns the text takes: 2 for a CJK character (3 bytes in UTF-8), 1 for ASCII."""
+    return len(text) + (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
 
 
 ROW_LINE = 13.0  # points per line of 10 pt text
 
 
 def _lines(text: str, width: float) -> int:
-    per_line = max(width - 1.5, 1.0)
-    return sum(max(1, -(-_display_width(part) // int(per_line))) for part in text.split("\n"))
-
-
-def _width(col: Column, values: list[Any]) -> float:
-    def shown(v: Any) -> int:
-        if v is None:
-            return 0
-        if isinstance(v, Decimal) and col.kind == "money":
-            return len(f"{v:,.2f}")
-        if col.kind == "percent":
-            return 7
-        return max((_display_width(part) for part in str(v).split("\n")), default=0)
-
-    head = max(_display_width(col.caption), _display_width(col.group or "") // 2 if col.group else 0)
-    content = max((shown(v) for v in values[:2000]), default=0)
-    cap = 48 if col.kind == "long" else 30
-    return float(min(max(head, content, 4) + 2, cap))
+    per_line = int(max(width - 1.5, 1.0))
+    return sum(max(1, -(-_display_width(part) // per_line)) for part in text.split("\n"))

@@ -7,6 +7,7 @@ PT502 problem naming the cell where a caption was expected and where it is now.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,7 +17,7 @@ from typing import Any
 from ..errors import WorkbookError
 from ..model import Department, Indicator, Measure, Project, SubGoal
 from . import layout as L
-from .grid import Grid, compact, load_grids
+from .grid import Grid, _as_text, compact, load_grids
 
 
 @dataclass
@@ -141,15 +142,21 @@ def _seq(grid: Grid) -> int:
 
 
 _IND_COLS = tuple((c.key, L.col_index(c.col)) for c in L.IND_COLUMNS)
+_IND_KEYS = tuple(key for key, _col in _IND_COLS)
+_IND_PICK = operator.itemgetter(*(col - 1 for _key, col in _IND_COLS))
+_IND_WIDTH = max(col for _key, col in _IND_COLS)
 
 
 def _indicators(grid: Grid):
     # Row by row over the grid itself: a workbook of 40 projects has 1,600 indicator rows.
     for row in range(L.IND_FIRST_ROW, min(L.IND_LAST_ROW, grid.height) + 1):
         line = grid.rows[row - 1]
-        if not any(line[col - 1] is not None for _key, col in _IND_COLS if col <= len(line)):
+        if len(line) < _IND_WIDTH:
+            line = [*line, *([None] * (_IND_WIDTH - len(line)))]
+        cells = _IND_PICK(line)
+        if cells.count(None) == len(cells):
             continue
-        values = {key: grid.text_at(row, col) for key, col in _IND_COLS}
+        values = dict(zip(_IND_KEYS, ("" if v is None else _as_text(v) for v in cells), strict=True))
         if any(values.values()):
             yield Indicator(**values)
 

@@ -266,7 +266,7 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
     def boom(*_a, **_k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bureau, "_write", boom)
+    monkeypatch.setattr(bureau.BureauBook, "finish", boom)
     with pytest.raises(RuntimeError):
         bureau.write_bureau_file(example_department(), None, out)
     assert out.read_bytes() == b"old"
