@@ -21,16 +21,32 @@ class Grid:
 
     def __init__(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
         self.name = name
-        # "" and blank text are empty cells (None); one pass, no call per cell (25,000 cells
-        # in a workbook of 40 projects).
-        self.rows = [[None if isinstance(v, str) and not v.strip() else v for v in row] for row in rows]
+        # Kept as given; "" and blank text read as empty (None) when asked for. Cleaning on
+        # access, not up front: readers look at ~200 of a project sheet's ~650 cells.
+        self._raw = rows if isinstance(rows, list) else list(rows)
+        self._rows: list[list[Any]] | None = None
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every row, blanks as None."""
+        if self._rows is None:
+            self._rows = [[_clean(v) for v in row] for row in self._raw]
+        return self._rows
 
     def at(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None outside the data."""
-        if row < 1 or col < 1 or row > len(self.rows):
+        if row < 1 or col < 1 or row > len(self._raw):
             return None
-        line = self.rows[row - 1]
-        return line[col - 1] if col <= len(line) else None
+        line = self._raw[row - 1]
+        return _clean(line[col - 1]) if col <= len(line) else None
+
+    def row_values(self, row: int, cols: Sequence[int]) -> list[Any]:
+        """The values of 1-based ``row`` in the 1-based columns ``cols`` (None for blanks)."""
+        if row < 1 or row > len(self._raw):
+            return [None] * len(cols)
+        line = self._raw[row - 1]
+        n = len(line)
+        return [_clean(line[c - 1]) if c <= n else None for c in cols]
 
     def get(self, ref: str) -> Any:
         return self.at(*_split(ref))
@@ -45,10 +61,10 @@ class Grid:
 
     @property
     def height(self) -> int:
-        return len(self.rows)
+        return len(self._raw)
 
     def is_empty(self) -> bool:
-        return all(v is None for row in self.rows for v in row)
+        return all(_clean(v) is None for row in self._raw for v in row)
 
     def find(self, text: str, max_row: int = 60, max_col: int = 12) -> str | None:
         """The first cell (row by row) whose compacted text equals ``text``."""
@@ -72,6 +88,15 @@ _COMPACT = str.maketrans({"(": "（", ")": "）", ":": "："})
 def compact(text: str) -> str:
     """Text without whitespace and with half-width brackets/colons, for label matching."""
     return "".join(str(text).split()).translate(_COMPACT)
+
+
+def _clean(value: Any) -> Any:
+    """Empty text (or only blanks) is an empty cell."""
+    if value.__class__ is str:
+        return None if not value or value.isspace() else value
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
 
 
 def _as_text(value: Any) -> str:
