@@ -121,7 +121,15 @@ def _calamine_one(path: str) -> int:
 
 
 def calamine_read(files: list[str], workers: int = 1) -> float:
-    start = time.perf_counter()
+    cpu, start = cpu_now(), time.perf_counter()
+    try:
+        return _calamine_read(files, workers, start)
+    finally:
+        key = f"calamine workers={workers}"
+        CPU[key] = min(CPU.get(key, 1e9), cpu_now() - cpu)
+
+
+def _calamine_read(files: list[str], workers: int, start: float) -> float:
     if workers == 1:
         for f in files:
             _calamine_one(f)
@@ -144,19 +152,32 @@ def openpyxl_read(files: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def cpu_now() -> float:
+    """CPU seconds (user + system) of this process and of its reaped children (workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, float] = {}
+
+
 def consolidate_in_process(folder: Path, out: Path, jobs: int | None) -> tuple[float, object]:
-    start = time.perf_counter()
+    cpu, start = cpu_now(), time.perf_counter()
     result = consolidate([folder], jobs=jobs, output=out)  # the workbook is written as files arrive
-    return time.perf_counter() - start, result
+    took = time.perf_counter() - start
+    CPU[f"consolidate jobs={jobs}"] = min(CPU.get(f"consolidate jobs={jobs}", 1e9), cpu_now() - cpu)
+    return took, result
 
 
 def consolidate_process(folder: Path, out: Path) -> tuple[float, int, int]:
-    """Wall time, exit code and peak RSS (KiB, the process and its workers) of the CLI."""
+    """Wall time, exit code and peak RSS (KiB, the process and its workers) of the CLI;
+    its CPU time (with the workers it reaped) goes to CPU["process"]."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "perf_xl", "consolidate", str(folder), "-o", str(out)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - start
+    CPU["process"] = min(CPU.get("process", 1e9), usage.ru_utime + usage.ru_stime)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return took, proc.returncode, usage.ru_maxrss
 
@@ -174,7 +195,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     outdir = Path(tempfile.mkdtemp(prefix="perfxl-bench-out-"))
     out = outdir / "汇总.xlsx"
-    print(f"cores: {available_cores()}   folder: {folder}")
+    print(f"cores: {available_cores()}   folder: {folder}   load average: {os.getloadavg()[0]:.2f}")
     took = generate(folder, args.count)
     files = sorted(str(p) for p in folder.iterdir() if p.suffix in (".xlsm", ".xlsx"))
     size = sum(os.path.getsize(f) for f in files) / 2**20
@@ -211,19 +232,20 @@ def main() -> None:
           f"{s.total['预算数']:,.2f} 万元, {len(result.findings)} findings; skipped {len(result.skipped)}: "
           + "；".join(f"{e.name}（{e.reason[:30]}…）" for e in result.skipped))
     print()
-    print(f"{'step':52s} {'best s':>8s}  runs")
+    print(f"{'step':52s} {'best s':>8s} {'CPU s':>7s}  runs")
+    cores = available_cores()
     rows = [
-        ("calamine alone, serial (open + every sheet)", cal, cal_all),
-        (f"calamine alone, {available_cores()} processes", cal_par, None),
-        ("consolidate in-process, default pool (whole op)", con, con_all),
-        ("consolidate in-process, --jobs 1", con1, None),
-        ("perf-xl consolidate as a process (with start-up)", proc_best, [r[0] for r in runs]),
+        ("calamine alone, serial (open + every sheet)", cal, CPU.get("calamine workers=1"), cal_all),
+        (f"calamine alone, {cores} processes", cal_par, CPU.get(f"calamine workers={cores}"), None),
+        ("consolidate in-process, default pool (whole op)", con, CPU.get("consolidate jobs=None"), con_all),
+        ("consolidate in-process, --jobs 1", con1, CPU.get("consolidate jobs=1"), None),
+        ("perf-xl consolidate as a process (with start-up)", proc_best, CPU.get("process"), [r[0] for r in runs]),
         (f"openpyxl read_only, {opx_n} files → ×{len(files) / max(opx_n, 1):.1f}",
-         opx * len(files) / max(opx_n, 1), None),
+         opx * len(files) / max(opx_n, 1), None, None),
     ]
-    for label, value, all_runs in rows:
+    for label, value, cpu, all_runs in rows:
         extra = " ".join(f"{t:.2f}" for t in all_runs) if all_runs else ""
-        print(f"{label:52s} {value:8.2f}  {extra}")
+        print(f"{label:52s} {value:8.2f} {cpu if cpu is not None else float('nan'):7.2f}  {extra}")
     print()
     print(f"ratio consolidate / calamine read: in-process {con / cal:.2f}×, as a process {proc_best / cal:.2f}×, "
           f"--jobs 1 {con1 / cal:.2f}×   (target ≤ 2×, and < 30 s: "
@@ -232,6 +254,8 @@ def main() -> None:
           f"{con1 / len(files) * 1000:.1f} ms; openpyxl/calamine {opx / max(opx_n, 1) / (cal / len(files)):.1f}×")
     print(f"peak memory: consolidate process (with workers) ru_maxrss {proc_rss / 1024:.0f} MiB; "
           f"this process {self_rss / 1024:.0f} MiB; Python heap (tracemalloc, --jobs 1) {heap_peak / 2**20:.0f} MiB")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (another busy process on this machine "
+          "slows the parallel runs: compare the CPU column)")
     print(f"exit code of the process: {proc_rc} (1: the inputs have error-severity findings / skipped files)")
     if tmp is not None:
         tmp.cleanup()
