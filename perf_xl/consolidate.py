@@ -270,7 +270,7 @@ def _consolidate_files(files: list[tuple[Path, str]], config: RuleConfig | None,
         with atomic_target(target) as tmp:
             book = BureauBook(tmp, multi=True, with_files=True, with_source=True)
             try:
-                entries = _read_all(files, config, jobs, progress, _InOrder(book, len(files)))
+                entries = _read_all(files, config, jobs, progress, _InOrder(book))
                 result = _combine(entries, 0.0)
                 if not result.inputs:
                     raise _NothingRead(result)
@@ -295,11 +295,10 @@ class _NothingRead(Exception):
 class _InOrder:
     """Hands the entries to the workbook in input order, whatever order they are read in."""
 
-    def __init__(self, book: Any, total: int) -> None:
+    def __init__(self, book: Any) -> None:
         self.book = book
         self.pending: dict[int, Input | Skipped] = {}
         self.next = 0
-        self.total = total
 
     def __call__(self, index: int, entry: Input | Skipped) -> None:
         self.pending[index] = entry

@@ -352,3 +352,29 @@ def test_nothing_readable_leaves_no_output(tmp_path):
     assert result.output is None and not result.inputs and len(result.skipped) == 1
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out.xlsx"]  # no temporary left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers forked from this process")
+def test_a_worker_that_dies_does_not_lose_files(inbox, monkeypatch):
+    """A worker killed mid-run (out of memory, a crash in a native reader): the files it
+    did not deliver are read in this process, and nothing is skipped for it."""
+    folder, _ = inbox
+    parent = os.getpid()
+    real = cons.read_one
+
+    in_parent = []
+
+    def dying(path, name, config=None):
+        if os.getpid() != parent and name == "02 宣化区.xlsm":
+            os._exit(9)
+        if os.getpid() == parent:
+            in_parent.append(name)
+        return real(path, name, config)
+
+    monkeypatch.setattr(cons, "read_one", dying)
+    result = cons.consolidate([folder], jobs=2)
+    assert "02 宣化区.xlsm" in in_parent  # the pool broke and this process took over
+    serial = cons.consolidate([folder], jobs=1)
+    assert [e.name for e in result.inputs] == [e.name for e in serial.inputs]
+    assert {e.name for e in result.skipped} == set(SKIPPED)
+    assert result.summary.total == serial.summary.total

@@ -18,6 +18,7 @@ sheet name and page number.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -252,7 +253,9 @@ class BureauBook:
 
     def discard(self) -> None:
         """Close without finishing (the caller throws the file away)."""
-        self.book.close()
+        if not getattr(self.book, "fileclosed", False):
+            with contextlib.suppress(Exception):
+                self.book.close()
 
     def _info(self, depts: list[Department], years: str) -> str:
         year = years.strip().removesuffix(" 年") or "—"
