@@ -378,3 +378,23 @@ def test_a_worker_that_dies_does_not_lose_files(inbox, monkeypatch):
     assert [e.name for e in result.inputs] == [e.name for e in serial.inputs]
     assert {e.name for e in result.skipped} == set(SKIPPED)
     assert result.summary.total == serial.summary.total
+
+
+@pytest.mark.lo
+def test_cli_pdf_of_the_consolidation(tmp_path):
+    from support.lo import require_tools
+
+    require_tools("soffice", "pdftotext")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for code in ("161001", "161002"):
+        dept = variant(code, f"单位{code}", "1")
+        (inbox / f"{code}.json").write_text(dept.to_json(), encoding="utf-8")
+    out = tmp_path / "汇总.xlsx"
+    done = cli("consolidate", str(inbox), "-o", str(out), "--pdf")
+    assert done.returncode == 1, done.stderr
+    assert "汇总.pdf" in done.stdout
+    text = subprocess.run(["pdftotext", "-layout", str(out.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True).stdout
+    for caption in ("按单位汇总", "按单位和资金来源", "文件清单", "161002 单位161002", "14,625.38"):
+        assert caption in text, caption
