@@ -254,8 +254,11 @@ def main() -> None:
           f"{con1 / len(files) * 1000:.1f} ms; openpyxl/calamine {opx / max(opx_n, 1) / (cal / len(files)):.1f}×")
     print(f"peak memory: consolidate process (with workers) ru_maxrss {proc_rss / 1024:.0f} MiB; "
           f"this process {self_rss / 1024:.0f} MiB; Python heap (tracemalloc, --jobs 1) {heap_peak / 2**20:.0f} MiB")
-    print(f"load average at the end: {os.getloadavg()[0]:.2f} (another busy process on this machine "
-          "slows the parallel runs: compare the CPU column)")
+    speedup = cal / cal_par if cal_par else 0.0
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}; calamine speed-up on {cores} processes "
+          f"{speedup:.2f}×" + ("" if speedup > 1.5 or cores < 2 else
+                               "  ← WARNING: the machine is busy (another process holds a core); the parallel "
+                               "wall times are not representative, compare the CPU column"))
     print(f"exit code of the process: {proc_rc} (1: the inputs have error-severity findings / skipped files)")
     if tmp is not None:
         tmp.cleanup()
