@@ -12,7 +12,8 @@ valid project codes), plus a corrupt file and an unrelated .xlsx, in a temporary
 * consolidate, the whole operation (collect, read, validate, summarize, write 汇总.xlsx):
   in this process with the default worker pool and with --jobs 1, and as a process
   (``python -m perf_xl consolidate DIR -o 汇总.xlsx``, interpreter start-up included);
-* openpyxl (read_only, values_only) over the first N files, as the alternative reader.
+* openpyxl (read_only, values_only) and pandas.read_excel (engine calamine, every sheet)
+  over the first N files, as the alternative readers.
 
 Target: consolidation within 2× the calamine read time, and under 30 s. Prints the peak
 memory: ru_maxrss of the consolidate process (with its workers) and of this process, and
@@ -161,6 +162,15 @@ def cpu_now() -> float:
 CPU: dict[str, float] = {}
 
 
+def pandas_read(files: list[str]) -> float:
+    import pandas as pd
+
+    start = time.perf_counter()
+    for f in files:
+        pd.read_excel(f, sheet_name=None, header=None, engine="calamine")
+    return time.perf_counter() - start
+
+
 def consolidate_in_process(folder: Path, out: Path, jobs: int | None) -> tuple[float, object]:
     cpu, start = cpu_now(), time.perf_counter()
     result = consolidate([folder], jobs=jobs, output=out)  # the workbook is written as files arrive
@@ -187,7 +197,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--dir", help="folder for the workbooks (kept and reused); default: a temporary one")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing (the best is shown)")
-    ap.add_argument("--openpyxl", type=int, default=10, help="files read with openpyxl for comparison")
+    ap.add_argument("--openpyxl", type=int, default=10,
+                    help="files read with openpyxl and with pandas for comparison")
     args = ap.parse_args()
 
     tmp = None if args.dir else tempfile.TemporaryDirectory(prefix="perfxl-bench-")
@@ -227,6 +238,8 @@ def main() -> None:
 
     opx_n = min(args.openpyxl, len(files))
     opx = openpyxl_read(files[:opx_n]) if opx_n else 0.0
+    books = [f for f in files if "损坏" not in f and "无关" not in f]
+    pdx = pandas_read(books[:opx_n]) if opx_n else 0.0
 
     print(f"consolidated: {len(result.inputs)} workbooks, {s.total['项目数']} projects, "
           f"{s.total['预算数']:,.2f} 万元, {len(result.findings)} findings; skipped {len(result.skipped)}: "
@@ -242,6 +255,8 @@ def main() -> None:
         ("perf-xl consolidate as a process (with start-up)", proc_best, CPU.get("process"), [r[0] for r in runs]),
         (f"openpyxl read_only, {opx_n} files → ×{len(files) / max(opx_n, 1):.1f}",
          opx * len(files) / max(opx_n, 1), None, None),
+        (f"pandas.read_excel (calamine), {opx_n} files → ×{len(files) / max(opx_n, 1):.1f}",
+         pdx * len(files) / max(opx_n, 1), None, None),
     ]
     for label, value, cpu, all_runs in rows:
         extra = " ".join(f"{t:.2f}" for t in all_runs) if all_runs else ""
