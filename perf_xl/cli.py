@@ -14,6 +14,7 @@ from .errors import PerfXLError
 
 # (command, module) in the order --help lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("demo", "demo"),
     ("import", "import_text"),
     ("build", "build"),
     ("fill", "fill"),

@@ -262,8 +262,8 @@ def _consolidate_files(files: list[tuple[Path, str]], config: RuleConfig | None,
     start = time.perf_counter()
     if output is None:
         return _combine(_read_all(files, config, jobs, progress, None), time.perf_counter() - start)
+    from .atomic import atomic_target
     from .sinks.bureau import BureauBook, check_target
-    from .workbook.atomic import atomic_target
 
     target = check_target(output)
     try:

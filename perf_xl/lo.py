@@ -75,19 +75,10 @@ def convert(source: str | Path, target: str | Path, fmt: str = "pdf", *,
             raise PerfXLError(
                 f"LibreOffice 未能转换为 {fmt.split(':')[0].upper()}（退出码 {done.returncode}）"
                 + (f"：{detail[-1]}" if detail else ""), path=str(source))
-        # Into the target's folder first (maybe another file system), then replace at once.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
-        os.close(fd)
-        try:
-            shutil.copyfile(produced, tmp_name)
-            os.chmod(tmp_name, 0o644)
-            os.replace(tmp_name, target)
-        except PermissionError as exc:
-            raise PerfXLError("无法写入文件（是否正被其他程序打开？请关闭后重试）",
-                              path=str(target)) from exc
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp_name)
+        from .atomic import atomic_target
+
+        with atomic_target(target) as tmp:  # into place at once: never a half-written PDF
+            shutil.copyfile(produced, tmp)
         return target
     finally:
         shutil.rmtree(work, ignore_errors=True)

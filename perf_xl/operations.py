@@ -15,7 +15,7 @@ from .model import Department
 from .workbook import layout as L
 from .workbook.grid import Grid
 from .workbook.patch import Mark, Patch
-from .workbook.read import LayoutProblem, ReadResult, department_from_grids
+from .workbook.read import LayoutProblem, ReadResult, department_from_grids, require_master
 
 if TYPE_CHECKING:
     from .rules import Finding, RuleConfig
@@ -36,7 +36,7 @@ def read_book(book: Workbook, only_sheet: str | None = None) -> ReadResult:
     names = book.sheet_names
     wanted = [n for n in names if n in (L.DEPARTMENT_SHEET, only_sheet)] if only_sheet else names
     grids = {n: book.grid(n) for n in wanted if n not in (L.XLWINGS_CONF_SHEET, L.CODES_SHEET)}
-    return department_from_grids(names, grids)
+    return require_master(department_from_grids(names, grids), getattr(book, "path", None))
 
 
 # -- fill --------------------------------------------------------------------------------------

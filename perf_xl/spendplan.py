@@ -333,7 +333,7 @@ def fill_plan(
             Conflict(
                 i, cp, cell, old, new,
                 f"{cp}（{cell}）已填 {pct_text(old)}，模板「{name}」为 {pct_text(new)}，"
-                f"{what}，未改动（如需按模板覆盖，请选择“覆盖已填数值”）",
+                f"{what}，未改动（如需按模板覆盖：perf-xl fill --overwrite）",
             )
         )
     # Empty checkpoints: the profile's value, kept between the neighbouring values so the

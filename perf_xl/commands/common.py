@@ -22,3 +22,20 @@ def progress_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def open_source(path: str | Path, *, write: bool):
+    """(ReadResult, FileAdapter or None): a workbook opened for an update when ``write``,
+    else any source read into the model (text, JSON, Word or workbook)."""
+    from ..workbook.read import ReadResult
+
+    if write:
+        from ..operations import read_book
+        from ..workbook.file_adapter import FileAdapter
+
+        book = FileAdapter(require_workbook(path))
+        return read_book(book), book
+    from ..sources import load
+
+    loaded = load(path)
+    return ReadResult(loaded.department, loaded.problems), None

@@ -130,20 +130,6 @@ class _progress:
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    import os
-    import tempfile
+    from ..atomic import write_text
 
-    from ..errors import PerfXLError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise PerfXLError(f"无法写入文件：{exc.strerror or exc}", path=str(path)) from None
+    write_text(path, text)

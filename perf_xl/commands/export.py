@@ -44,10 +44,10 @@ def run(args: argparse.Namespace) -> int:
 
         require_soffice()
 
-    from ..sources import load
+    from .common import open_source
 
-    loaded = load(source)
-    dept = loaded.department
+    read, _ = open_source(source, write=False)
+    dept = read.department
     if args.docx:
         from ..sinks.docx import write_docx
 
@@ -63,9 +63,8 @@ def run(args: argparse.Namespace) -> int:
     from ..operations import findings_of
     from ..rules import load_config
     from ..sinks.bureau import pdf_path, write_bureau_file
-    from ..workbook.read import ReadResult
 
-    findings = [f.to_dict() for f in findings_of(ReadResult(dept, loaded.problems), load_config(args.config))]
+    findings = [f.to_dict() for f in findings_of(read, load_config(args.config))]
     write_bureau_file(dept, findings, out, pdf=args.pdf)
     errors = sum(1 for f in findings if f["severity"] == "error")
     warnings = sum(1 for f in findings if f["severity"] == "warning")
@@ -73,6 +72,6 @@ def run(args: argparse.Namespace) -> int:
           f"校验问题：错误 {errors} 条，警告 {warnings} 条，提示 {len(findings) - errors - warnings} 条）")
     if args.pdf:
         print(f"已导出：{pdf_path(out)}")
-    for problem in loaded.problems:
+    for problem in read.problems:
         print(f"注意：工作表「{problem.sheet}」{problem.cell}：{problem.message}（未计入汇总）")
     return 0

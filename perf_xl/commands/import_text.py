@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from ..errors import PerfXLError
 
 if TYPE_CHECKING:
     from ..model import Department
@@ -41,11 +36,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..atomic import write_text
     from ..importers.text import read_text
 
     dept = read_text(Path(args.file))  # always a file name, even if odd
     if args.output:
-        write_atomic(Path(args.output), dept.to_json() + "\n")
+        write_text(Path(args.output), dept.to_json() + "\n")
     if args.format == "json":
         sys.stdout.write(dept.to_json() + "\n")
     elif sys.stdout.isatty():
@@ -55,27 +51,6 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         print(f"已保存模型：{args.output}", file=sys.stderr)
     return 0
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so that ``path`` is either the old file or the whole new one:
-    a temporary file in the same folder, then ``os.replace``."""
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp_name = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-        raise PerfXLError(f"无法写入文件（{exc.strerror or exc}）", path=str(path)) from None
 
 
 # --------------------------------------------------------------------------- table

@@ -19,20 +19,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..operations import findings_of, read_book, summary_patch
-    from ..sources import load
+    from ..operations import findings_of, summary_patch
     from ..summary import LINE_COLUMNS, summarize
-    from ..workbook.read import ReadResult
+    from .common import open_source
 
-    if args.write:
-        from ..workbook.file_adapter import FileAdapter
-        from .common import require_workbook
-
-        book = FileAdapter(require_workbook(args.file))
-        read = read_book(book)
-    else:
-        loaded = load(args.file)
-        read = ReadResult(loaded.department, loaded.problems)
+    read, book = open_source(args.file, write=args.write)
     findings = [f.to_dict() for f in findings_of(read)]
     result = summarize(read.department, findings)
     if args.write:

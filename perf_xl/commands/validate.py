@@ -34,21 +34,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..operations import findings_of, read_book, status_text, validate_patch
+    from ..operations import findings_of, status_text, validate_patch
     from ..rules import load_config
-    from ..sources import load
-    from ..workbook.read import ReadResult
+    from .common import open_source
 
     config = load_config(args.config)
-    if args.write:
-        from ..workbook.file_adapter import FileAdapter
-        from .common import require_workbook
-
-        book = FileAdapter(require_workbook(args.file))
-        read = read_book(book)
-    else:
-        loaded = load(args.file)
-        read = ReadResult(loaded.department, loaded.problems)
+    read, book = open_source(args.file, write=args.write)
     dept = read.department
     findings = findings_of(read, config)
     if args.write:

@@ -16,7 +16,9 @@ from .registry import ERROR, OTHER, VALUE_MISMATCH, WARNING, rule
 
 
 def _wan(amount: Decimal) -> str:
-    return f"{decimal_text(amount)}万元"
+    """An amount as the sheet shows it: two decimals, more only when it has them."""
+    cents = amount.quantize(Decimal("0.01"))
+    return f"{cents if cents == amount else decimal_text(amount)}万元"
 
 
 def _field_text(p: ProjectFacts, key: str) -> str | None:

@@ -138,7 +138,7 @@ def write_bureau_file(
     ``departments``) or ``unit_code``, and may carry ``source`` (the file it came from).
     ``files``: rows of the 文件清单 sheet (keys as in FILE_COLUMNS; 状态 已汇总/已跳过).
     ``notes``: extra lines under the summary table (e.g. about skipped files)."""
-    from ..workbook.atomic import atomic_target
+    from ..atomic import atomic_target
 
     target = check_target(path)
     depts = [departments] if isinstance(departments, Department) else list(departments)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from .. import docx_layout as L
-from ..errors import PerfXLError
+from ..atomic import atomic_target
 from ..model import CHECKPOINTS, Department, Project, decimal_text
 
 if TYPE_CHECKING:  # python-docx is imported only when a document is written
@@ -95,32 +94,8 @@ def build_document(
 
 
 def _save_atomic(doc: DocxDocument, target: Path) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise PerfXLError(f"输出目录不存在：{folder}", path=str(target))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".docx.tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_target(target) as tmp:
         doc.save(str(tmp))
-        # mkstemp makes the file private (0600); give it the mode a new file would get.
-        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
-        os.replace(tmp, target)
-    except PermissionError as exc:
-        raise PerfXLError(
-            "无法写入文件（是否已在 Word/WPS 中打开？请关闭后重试）", path=str(target)
-        ) from exc
-    except OSError as exc:
-        raise PerfXLError(f"无法写入文件：{exc.strerror or exc}", path=str(target)) from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 # -- styles and page ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ Every cell position comes from layout.py.
 
 from __future__ import annotations
 
+import datetime
 import io
 import math
 from collections.abc import Callable
@@ -15,12 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__, indicator_tree
+from ..atomic import atomic_target
 from ..model import FUNDING_LINES, Department, Project
 from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
+from ..summary import planned_spend
 from ..values import OPERATORS
 from . import formulas as F
 from . import layout as L
-from .atomic import atomic_target
 from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
 from .patch import STYLES, Formula, Link, SheetSpec, plain
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
@@ -64,10 +66,12 @@ def _legal(name: str) -> bool:
 
 
 def build_workbook(dept: Department, path: str | Path, *, progress: Progress | None = None,
-                   macros: Path | None = None) -> BuildReport:
-    """Write ``dept`` as the master workbook at ``path`` (atomically)."""
+                   macros: Path | None = None, today: datetime.date | None = None) -> BuildReport:
+    """Write ``dept`` as the master workbook at ``path`` (atomically). The output depends
+    only on the model, the macros, the builder and ``today`` (the date it shows)."""
     import xlsxwriter
 
+    today = today or datetime.date.today()
     path = Path(path)
     for project in dept.projects:
         if len(project.indicators) > L.IND_CAPACITY:
@@ -85,13 +89,15 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
                                              "strings_to_formulas": False,
-                                             "strings_to_urls": False})
+                                             "strings_to_urls": False,
+                                             "in_memory": True})
         book.set_vba_name(WORKBOOK_CODE_NAME)
         book.add_vba_project(io.BytesIO(vba), is_stream=True)
         book.set_properties({"title": f"{dept.unit_name} {dept.year or ''} 年预算绩效目标",
-                             "author": "perf_xl", "comments": f"perf_xl {__version__}"})
+                             "author": "perf_xl", "comments": f"perf_xl {__version__}",
+                             "created": datetime.datetime.combine(today, datetime.time())})
         fmt = _Formats(book)
-        sheets = {name: book.add_worksheet(name) for name in sheet_names}
+        sheets = {name: book.add_worksheet(name, worksheet_class=_Worksheet()) for name in sheet_names}
         for name, code in zip(sheet_names, code_names, strict=True):
             sheets[name].set_vba_name(code)
         _write_home(sheets[L.HOME_SHEET], dept, fmt)
@@ -101,7 +107,7 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
                 progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
             _write_project(sheets[project.sheet or ""], project, dept, fmt)
         specs: dict[str, object] = {}
-        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept), specs)
+        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, today=today), specs)
         render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), specs)
         _write_codes(sheets[L.CODES_SHEET], dept, fmt)
         _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
@@ -110,6 +116,19 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
         book.close()
     return BuildReport(path, len(dept.projects), sum(len(p.indicators) for p in dept.projects),
                        dept.total_budget, sheet_names)
+
+
+def _Worksheet():
+    """XlsxWriter's worksheet without its ~40 regex rewrites per formula for dynamic-array
+    and future functions: our formulas use only classic functions (tests/workbook checks
+    none of those names occurs), and the rewrites cost 3/4 of a 1,000-project build."""
+    from xlsxwriter.worksheet import Worksheet
+
+    class ClassicFormulaWorksheet(Worksheet):
+        def _prepare_formula(self, formula, expand_future_functions=False):
+            return formula[1:] if formula.startswith("=") else formula
+
+    return ClassicFormulaWorksheet
 
 
 # -- formats ---------------------------------------------------------------------------------
@@ -145,7 +164,15 @@ class _Formats:
         self.cf_error = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.cf_warning = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
         self.cf_ok = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
-        self.home_title = add(font_name=HEADING_FONT, font_size=18, bold=True)
+        plain = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        self.home_title = book.add_format({**plain, "font_name": HEADING_FONT, "font_size": 18,
+                                           "bold": True})
+        self.home_section = book.add_format({**plain, "font_name": HEADING_FONT, "font_size": 12,
+                                             "bold": True})
+        self.home_label = book.add_format({**plain, "bold": True})
+        self.home_value = book.add_format({**plain, "align": "left"})
+        self.home_money = book.add_format({**plain, "align": "left", "num_format": MONEY_FORMAT})
+        self.home_text = book.add_format({**plain, "text_wrap": True})
 
 
 def _display_width(text: str) -> int:
@@ -218,40 +245,52 @@ def _page_setup(ws, *, landscape: bool = False, repeat_row: int | None = None,
 # -- 首页 ---------------------------------------------------------------------------------------
 def _write_home(ws, dept: Department, fmt: _Formats) -> None:
     ws.hide_gridlines(2)
-    ws.set_column("A:A", 3)
-    ws.set_column("B:B", 22)
-    ws.set_column("C:C", 3)
-    ws.set_column("D:D", 70)
+    for col, width in (("A", 2), ("B", 18), ("C", 4), ("D", 86)):
+        ws.set_column(f"{col}:{col}", width)
     year = dept.year or ""
-    ws.write(L.HOME_TITLE, f"{dept.unit_name} {year} 年预算项目绩效目标（主工作簿）", fmt.home_title)
-    ws.write("A3", "单位", fmt.text)
-    ws.write(L.HOME_UNIT, f"{dept.unit_code} {dept.unit_name}".strip(), fmt.text)
-    ws.write("A4", "年度", fmt.text)
-    ws.write_number(L.HOME_YEAR, dept.year or 0, fmt.text) if dept.year else ws.write(L.HOME_YEAR, "")
-    ws.write("D3", f"项目数：{len(dept.projects)}　预算合计：{dept.total_budget:.2f} 万元（生成时）",
-             fmt.text)
-    ws.write("B6", "操作按钮（需要 Excel + Python + xlwings）", fmt.section)
+    ws.merge_range("A1:D1", f"{dept.unit_name} {year} 年预算项目绩效目标（主工作簿）", fmt.home_title)
+    ws.set_row(0, 36)
+    total = L.quote_sheet(L.SUMMARY_SHEET)
+    facts = (
+        ("单位", L.HOME_UNIT, f"{dept.unit_code} {dept.unit_name}".strip()),
+        ("预算年度", L.HOME_YEAR, year),
+        ("项目数", L.HOME_PROJECT_COUNT,
+         Formula(f'=IFERROR(INDEX({total}B:B,MATCH("合计",{total}A:A,0)),"")', len(dept.projects))),
+        ("预算合计（万元）", L.HOME_TOTAL_BUDGET,
+         Formula(f'=IFERROR(INDEX({total}C:C,MATCH("合计",{total}A:A,0)),"")', dept.total_budget)),
+    )
+    for caption, ref, value in facts:
+        row = L.split_a1(ref)[0]
+        ws.write(f"B{row}", caption, fmt.home_label)
+        ws.merge_range(f"{ref}:D{row}", "", fmt.home_value)
+        if isinstance(value, Formula):
+            _formula(ws, ref, value.text, fmt.home_money if "预算" in caption else fmt.home_value,
+                     value.cached)
+        else:
+            _put(ws, ref, None, value, fmt.home_value)
+    first = L.split_a1(L.HOME_BUTTONS[0].cell)[0]
+    ws.write(f"B{first - 1}", "操作按钮（需要 Excel + Python + xlwings）", fmt.home_section)
     for button in L.HOME_BUTTONS:
         width, height = L.BUTTON_SIZE
         ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
-                                       "width": width, "height": height})
-        row, _ = L.split_a1(button.cell)
-        ws.write(f"D{row}", button.help, fmt.text)
-        ws.set_row(row - 1, 26)
-    how_to = [
-        "使用说明",
+                                       "width": width - 20, "height": height})
+        row = L.split_a1(button.cell)[0]
+        ws.write(f"D{row}", button.help, fmt.home_text)
+        ws.set_row(row - 1, 27)
+    how_to = (
         "1. 每个预算项目一张工作表（如「01 国家赔偿」），版式同《项目支出绩效目标表》，可直接打印。",
-        "2. 白底单元格由您填写；右侧蓝色区域（序号、编码校验、指标金额、成本核对）由公式计算。",
-        "3. 资金支出计划填写累计百分比（3月底/6月底/10月底/12月底）；12月底应为 100%。",
+        "2. 白底单元格由您填写；右侧蓝色区域（序号、编码校验、指标金额、成本核对、校验结果）由公式或工具填写。",
+        "3. 资金支出计划填写累计百分比（3月底/6月底/10月底/12月底），12月底应为 100%。",
         "4. 在 WPS 或未安装 Python 的电脑上，公式照常计算；按钮与「Python 校验」列需要 Excel + xlwings。",
         "5. 不用 Excel 也可在命令行完成全部操作：perf-xl fill / validate / summary / export 本文件。",
         "6. 「汇总」按资金来源合计预算数、财政资金、其他资金与各时点计划支出，随项目表自动更新。",
-    ]
+    )
     start = L.split_a1(L.HOME_BUTTONS[-1].cell)[0] + 3
-    for i, line in enumerate(how_to):
-        ws.write(start + i - 1, 1, line, fmt.section if i == 0 else fmt.text)
-    ws.write(start + len(how_to), 1, f"由 perf_xl {__version__} 生成", fmt.small)
-    _page_setup(ws, landscape=False)
+    ws.write(f"B{start}", "使用说明", fmt.home_section)
+    for i, line in enumerate(how_to, start=1):
+        ws.merge_range(f"B{start + i}:D{start + i}", line, fmt.home_text)
+    ws.write(f"B{start + len(how_to) + 2}", f"由 perf_xl {__version__} 生成", fmt.small)
+    _page_setup(ws, area=f"A1:D{start + len(how_to) + 2}")
 
 
 # -- 部门整体 -----------------------------------------------------------------------------------
@@ -334,8 +373,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         cell_value = value / 100 if value is not None else (raw or None)
         _put(ws, field.cell, None, cell_value, fmt.percent)
         budget = project.budget
-        amount = (budget * value / 100).quantize(Decimal("0.01")) if (
-            value is not None and budget is not None) else ""
+        amount = planned_spend(budget, value) if value is not None and budget is not None else ""
         _formula(ws, L.PLAN_AMOUNTS[i], F.plan_amount(i), fmt.amount, amount)
     _put(ws, L.PLAN_PROFILE.cell, L.PLAN_PROFILE.merge_to, project.plan_profile, fmt.center)
     funds_ok = (project.budget is not None and abs(
@@ -347,6 +385,8 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.FUNDING_LINE.cell, L.FUNDING_LINE.merge_to, project.funding_line, fmt.center)
     ws.merge_range(f"{L.STATUS}:{L.STATUS_MERGE}", "", fmt.center)
 
+    for row in (4, 6, 7, 8):  # captions of column A wrap onto two lines
+        ws.set_row(row - 1, 27)
     text_width = _span_width(L.PURPOSE.cell, L.PURPOSE.merge_to)
     ws.set_row(L.split_a1(L.PURPOSE.cell)[0] - 1, _row_height([(project.purpose, text_width)]))
     ws.set_row(L.split_a1(L.GOAL.cell)[0] - 1, _row_height([(project.goal, text_width)]))

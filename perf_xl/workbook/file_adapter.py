@@ -15,6 +15,7 @@ from .patch import MARK_AUTHOR, MARK_COLORS, STYLES, Cell, Formula, Link, Patch,
 from .update import load_for_update, save_atomic
 
 _MARK_FILLS = {c.upper() for c in MARK_COLORS.values()}
+_MARK_RANK = {MARK_COLORS[s].upper(): rank for rank, s in enumerate(("info", "warning", "error"))}
 
 
 class FileAdapter:
@@ -75,7 +76,8 @@ class FileAdapter:
         if type(cell).__name__ == "MergedCell":
             return
         color = MARK_COLORS.get(severity, MARK_COLORS["info"])
-        cell.fill = PatternFill("solid", fgColor=color)
+        if _MARK_RANK.get(_fill_rgb(cell) or "", -1) < _MARK_RANK[color]:  # the worst one shows
+            cell.fill = PatternFill("solid", fgColor=color)
         existing = cell.comment
         if existing is not None and existing.author != MARK_AUTHOR:
             return  # the user's own note stays; the message is on the findings sheet
@@ -88,8 +90,12 @@ class FileAdapter:
         if isinstance(value, Formula):
             cell.value = value.text
         elif isinstance(value, Link):
+            from openpyxl.worksheet.hyperlink import Hyperlink
+
             cell.value = value.text
-            cell.hyperlink = f"#{L.quote_sheet(value.sheet)}{value.cell}"
+            # An in-workbook location, not an external target.
+            cell.hyperlink = Hyperlink(ref=cell.coordinate,
+                                       location=f"{L.quote_sheet(value.sheet)}{value.cell}")
         elif isinstance(value, str) and value.startswith("="):
             cell.value = value
             cell.data_type = "s"  # text that looks like a formula stays text

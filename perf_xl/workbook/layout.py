@@ -272,10 +272,10 @@ DEPT_FIRST_SECTION_ROW = 11
 
 # -- 首页 ---------------------------------------------------------------------------------
 HOME_TITLE = "A1"
-HOME_UNIT = "B3"
-HOME_YEAR = "B4"
-HOME_BUTTON_COL = "B"
-HOME_FIRST_BUTTON_ROW = 7
+HOME_UNIT = "C3"
+HOME_YEAR = "C4"
+HOME_PROJECT_COUNT = "C5"  # formula over the 汇总 sheet's 合计 row
+HOME_TOTAL_BUDGET = "C6"
 
 # -- 代码表 (lists for drop-downs) ----------------------------------------------------------
 CODES_COLUMNS = {
@@ -298,14 +298,14 @@ class Button:
 
 HOME_BUTTONS: tuple[Button, ...] = (
     Button("FillSpendPlan", "填充支出计划", "按各项目的支出计划模板填写空缺的 3月底/6月底/10月底/12月底 进度，"
-           "已填写的数值不会被改动，冲突会列出。", "B8"),
+           "已填写的数值不会被改动，冲突会列出。", "B9"),
     Button("ValidateAll", "校验全部项目", "按规则目录（PT101–PT502）检查每张项目表，结果写入「校验结果」，"
            "并标记有问题的单元格。", "B11"),
-    Button("ConsolidateSummary", "生成汇总表", "按资金来源汇总全部项目，重建「汇总」工作表。", "B14"),
-    Button("ExportForBureau", "导出报送文件", "生成报送财政局的汇总文件（只含数值，无宏）。", "B17"),
-    Button("AddProjectSheet", "新增项目表", "按模板新增一张空白项目绩效目标表。", "B20"),
+    Button("ConsolidateSummary", "生成汇总表", "按资金来源汇总全部项目，重建「汇总」工作表。", "B13"),
+    Button("ExportForBureau", "导出报送文件", "生成报送财政局的汇总文件（只含数值，无宏）。", "B15"),
+    Button("AddProjectSheet", "新增项目表", "按模板新增一张空白项目绩效目标表。", "B17"),
     Button("RefreshFunctions", "更新 Python 函数", "导入 PT_* 工作表函数（首次使用或升级 perf_xl 后点击一次）。",
-           "B23"),
+           "B19"),
 )
 PROJECT_BUTTONS: tuple[Button, ...] = (
     Button("ValidateThisSheet", "校验本表", "只校验当前项目表", "I9"),

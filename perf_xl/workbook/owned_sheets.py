@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import CHECKPOINTS, FUNDING_LINES, Department, Project
+from ..summary import planned_spend
 from . import layout as L
 from .patch import Chart, Formula, Link, SheetSpec
 
@@ -41,7 +42,6 @@ _LINE_SUMS = {
 }
 LINE_HEADER_ROW = 5
 CHART_ROWS = 18  # rows reserved for the two charts
-CENT = Decimal("0.01")
 
 
 def funding_lines(dept: Department) -> list[str]:
@@ -53,9 +53,10 @@ def funding_lines(dept: Department) -> list[str]:
 
 
 def _amount(p: Project, k: int) -> Decimal | str:
+    """The sheet's 累计支出 cell: "" when the plan value or budget is missing."""
     if p.plan[k] is None or p.budget is None:
         return ""
-    return (p.budget * p.plan[k] / 100).quantize(CENT)
+    return planned_spend(p.budget, p.plan[k])
 
 
 def _count_level1(p: Project, group: str) -> int:

@@ -42,12 +42,16 @@ _SHEET_SEQ = re.compile(r"^(\d{1,4})\s")
 def read_workbook(path: str | Path) -> ReadResult:
     """Read a perf_xl master workbook (.xlsm/.xlsx) into the model."""
     names, grids = load_grids(path, only=_needed)
-    result = department_from_grids(names, grids)
+    return require_master(department_from_grids(names, grids), path)
+
+
+def require_master(result: ReadResult, path: str | Path | None = None) -> ReadResult:
+    """Refuse a workbook that is not a perf_xl master workbook (another tool's file)."""
     if not result.department.projects and not result.problems and (
-            L.DEPARTMENT_SHEET not in names):
+            L.DEPARTMENT_SHEET not in result.sheets):
         raise WorkbookError(
             f"不是 perf_xl 主工作簿：没有「{L.DEPARTMENT_SHEET}」工作表，也没有项目绩效目标表",
-            path=str(path))
+            path=str(path) if path else None)
     return result
 
 

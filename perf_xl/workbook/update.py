@@ -18,8 +18,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..atomic import atomic_target
 from ..errors import WorkbookError
-from .atomic import atomic_target
 from .safety import MACRO_CONTENT_TYPE, check_workbook_file
 
 _VML_NS = "urn:schemas-microsoft-com:vml"

@@ -1,14 +1,19 @@
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
+from support.example import example_department
 from support.samples import sample_department
 
 from perf_xl.workbook import layout as L
 from perf_xl.workbook.build import XLWINGS_SETTINGS, build_workbook
-from perf_xl.workbook.vba import project_modules
+from perf_xl.workbook.vba import project_modules, xlwings_bas_path
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "workbook" / "PerformanceTargets.xlsm"
 
 
 def test_sheet_order_and_names(sample_book):
@@ -21,18 +26,24 @@ def test_sheet_order_and_names(sample_book):
     assert all(len(n) <= 31 for n in names)
 
 
-def test_vba_project_is_exactly_macros_plus_xlwings(sample_book):
-    """oletools (not our code) parses the VBA project: every module of macros/ and xlwings,
-    each identical to its source file, plus one document module per sheet."""
-    parser = VBA_Parser(str(sample_book))
+def test_vba_project_is_exactly_macros_plus_xlwings():
+    """oletools (not our code) parses the committed workbook's VBA project: every module of
+    macros/ and the installed xlwings module, each identical to its file, plus one document
+    module per sheet."""
+    parser = VBA_Parser(str(COMMITTED))
     found = {name.rsplit(".", 1)[0]: code for _f, _s, name, code in parser.extract_macros()}
     parser.close()
-    expected = {m.name: m.source for m in project_modules()}
+    files = [*sorted((ROOT / "macros").glob("*.bas")), xlwings_bas_path()]
+    expected = {}
+    for path in files:
+        text = path.read_bytes().decode("ascii").replace("\r\n", "\n")
+        name = text.split("\n", 1)[0].split("=", 1)[1].strip().strip('"')
+        expected[name] = text.replace("\n", "\r\n")
     documents = {n for n in found if n == "ThisWorkbook" or n.startswith("Sheet")}
-    assert set(found) - documents == set(expected)
+    assert set(found) - documents == set(expected) == {"PerfXL", "xlwings"}
     for name, source in expected.items():
-        assert found[name] == source, f"module {name} differs from its source"
-    sheets = CalamineWorkbook.from_path(str(sample_book)).sheet_names
+        assert found[name] == source, f"module {name} differs from its file"
+    sheets = CalamineWorkbook.from_path(str(COMMITTED)).sheet_names
     assert documents == {"ThisWorkbook", *(f"Sheet{i}" for i in range(1, len(sheets) + 1))}
 
 
@@ -54,11 +65,11 @@ def test_xlwings_conf_sheet(sample_book):
     assert settings["Interpreter_Win"] == "python"
 
 
-def test_calamine_reads_the_model_values_at_layout_cells(sample_book):
-    """A second, independent reader finds the budgets and indicator values where the
-    layout says they are."""
-    book = CalamineWorkbook.from_path(str(sample_book))
-    dept = sample_department()
+def test_calamine_reads_the_model_values_at_layout_cells():
+    """A second, independent reader finds every budget, plan value and indicator value of
+    the real document where the layout says they are in the committed workbook."""
+    book = CalamineWorkbook.from_path(str(COMMITTED))
+    dept = example_department()
     names = book.sheet_names[2:-4]
     for project, name in zip(dept.projects, names, strict=True):
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -70,8 +81,8 @@ def test_calamine_reads_the_model_values_at_layout_cells(sample_book):
         assert Decimal(repr(at(L.BUDGET.cell))) == project.budget
         assert at(L.CODE.cell) == project.code
         for i, ind in enumerate(project.indicators):
-            assert at(L.cell_of("value", i)) == ind.value
-            assert at(L.cell_of("level3", i)) == ind.level3
+            for column in L.IND_COLUMNS:
+                assert at(L.cell_of(column.key, i)) == getattr(ind, column.key)
         for i, pct in enumerate(project.plan):
             cell = at(L.PLAN[i].cell)
             assert (cell == "") if pct is None else (Decimal(repr(cell)) * 100 == pct)
@@ -97,3 +108,21 @@ def test_too_many_indicators_is_refused(tmp_path):
         build_workbook(dept, tmp_path / "x.xlsm")
     assert not (tmp_path / "x.xlsm").exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
+    """The builder skips XlsxWriter's future-function rewrites; the bytes must not change."""
+    import zipfile
+    from datetime import date
+
+    from support.example import example_department
+    from xlsxwriter.worksheet import Worksheet
+
+    from perf_xl.workbook import build
+
+    fast, stock = tmp_path / "fast.xlsm", tmp_path / "stock.xlsm"
+    build_workbook(example_department(), fast, today=date(2024, 1, 1))
+    monkeypatch.setattr(build, "_Worksheet", lambda: Worksheet)
+    build_workbook(example_department(), stock, today=date(2024, 1, 1))
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(stock) as b:
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] == []

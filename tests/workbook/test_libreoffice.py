@@ -1,8 +1,10 @@
 """LibreOffice — a client nobody here wrote — opens the built workbook, recalculates every
 formula, and shows which macro each button runs."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
+from support.example import example_department
 from support.lo import probe
 from support.samples import sample_department
 
@@ -34,13 +36,40 @@ def expected_totals(dept):
         out[(line, "其他资金")] = sum((p.other or 0 for p in members), Decimal(0))
         for k, cp in enumerate(CHECKPOINTS):
             out[(line, f"{cp}计划支出")] = sum(
-                (round(p.budget * p.plan[k] / 100, 2) for p in members if p.plan[k] is not None),
+                ((p.budget * p.plan[k] / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)  # Excel's ROUND
+                 for p in members if p.plan[k] is not None),
                 Decimal(0))
         for group in ("产出", "效益", "满意度"):
             out[(line, f"{group}指标数")] = sum(
                 1 for p in members for i in p.indicators if i.level1.startswith(group))
         out[(line, "错误")] = 0  # not validated yet: the count cells are empty
     return out
+
+
+COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "PerformanceTargets.xlsm"
+
+
+def test_committed_workbook_in_libreoffice():
+    """The committed workbook: no error cell after recalculation, every button bound to its
+    macro, and the 汇总 totals LibreOffice computes equal the model's."""
+    dept = example_department()
+    cells = summary_cells(dept)
+    [result] = probe([{"path": str(COMMITTED), "cells": {L.SUMMARY_SHEET: sorted(set(cells.values()))}}])
+    assert result["errors"] == {}, f"error cells after recalculation: {result['errors']}"
+    home = {b["label"]: b["scripts"] for b in result["buttons"][L.HOME_SHEET]}
+    assert set(home) == {b.caption for b in L.HOME_BUTTONS}
+    for button in L.HOME_BUTTONS:
+        assert home[button.caption] == [
+            f"vnd.sun.star.script:VBAProject.PerfXL.{button.macro}?language=Basic&location=document"]
+    project_sheets = [s for s in result["sheets"] if s[:2].isdigit()]
+    assert len(project_sheets) == 39
+    for sheet in project_sheets:
+        bound = {b["label"]: b["scripts"][0].split(".")[-1].split("?")[0] for b in result["buttons"][sheet]}
+        assert bound == {b.caption: b.macro for b in L.PROJECT_BUTTONS}, sheet
+    got = result["values"][L.SUMMARY_SHEET]
+    for key, want in expected_totals(dept).items():
+        assert abs(Decimal(str(got[cells[key]])) - Decimal(want)) < Decimal("0.005"), key
+    assert abs(got[cells[("合计", "预算数")]] - 7312.69) < 0.005
 
 
 def test_libreoffice_recalculates_without_errors_and_binds_buttons(sample_book):

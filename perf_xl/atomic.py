@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import WorkbookError
+from .errors import PerfXLError
 
 
 @contextlib.contextmanager
@@ -20,12 +20,18 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise WorkbookError(f"目录不存在：{folder}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
+        raise PerfXLError(f"输出目录不存在：{folder}", path=str(target))
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
+    except OSError as exc:
+        raise PerfXLError(f"无法写入文件：{exc.strerror or exc}", path=str(target)) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:  # the disk is full, the folder went away …
+            raise PerfXLError(f"无法写入文件：{exc.strerror or exc}", path=str(target)) from exc
         try:
             # Keep the original's permissions; a new file gets the usual ones (umask).
             if target.exists():
@@ -36,9 +42,16 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
                 os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, target)
         except PermissionError as exc:
-            raise WorkbookError(
-                f"无法写入 {target}：文件可能正被 Excel/WPS 打开，请关闭后重试（{exc.strerror}）"
-            ) from exc
+            raise PerfXLError("无法写入文件：它可能正被 Excel/WPS/Word 打开，请关闭后重试"
+                              f"（{exc.strerror}）", path=str(target)) from exc
+        except OSError as exc:
+            raise PerfXLError(f"无法写入文件：{exc.strerror or exc}", path=str(target)) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a UTF-8 text file atomically."""
+    with atomic_target(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")

@@ -1,0 +1,92 @@
+"""Time the workbook: build and read-back of the example and of a synthetic 1,000-project
+workbook, and `perf-xl validate` (whole process) on both.
+
+    python bench/bench_workbook.py [--projects 1000]
+
+Targets (issues 3 and 4): example build < 3 s (process); 1,000 projects built < 30 s and
+read back < 10 s; validate the example < 1.5 s and the 1,000-project workbook < 8 s
+(whole process). Prints figures; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from perf_xl.importers.text import read_text  # noqa: E402
+from perf_xl.model import Department  # noqa: E402
+from perf_xl.resources import example_path  # noqa: E402
+from perf_xl.workbook.build import build_workbook  # noqa: E402
+from perf_xl.workbook.read import read_workbook  # noqa: E402
+
+
+def synthetic(n: int) -> Department:
+    """n projects cycled from the example's, with varied codes, names and amounts."""
+    base = read_text(example_path())
+    dept = copy.deepcopy(base)
+    dept.projects = []
+    for i in range(n):
+        p = copy.deepcopy(base.projects[i % len(base.projects)])
+        p.seq = i + 1
+        p.name = f"{p.name}（第{i // len(base.projects) + 1}批）"
+        if p.budget is not None:
+            p.budget = p.budget + Decimal(i % 97) / 100
+            p.fiscal = p.budget
+        p.sheet = None
+        dept.projects.append(p)
+    return dept
+
+
+def process(*args: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "perf_xl", *args], cwd=ROOT, capture_output=True)
+    took = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(done.stderr.decode())
+    return took
+
+
+def timed(fn, repeat: int = 1) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        example = Path(tmp) / "example.xlsm"
+        big = Path(tmp) / "big.xlsm"
+        t_build = statistics.median(process("build", str(example_path()), "-o", str(example), "--force")
+                                    for _ in range(3))
+        t_read = timed(lambda: read_workbook(example), 5)
+        t_validate = statistics.median(process("validate", str(example)) for _ in range(3))
+        dept = synthetic(args.projects)
+        t_big_build = timed(lambda: build_workbook(dept, big))
+        t_big_read = timed(lambda: read_workbook(big))
+        t_big_validate = process("validate", str(big))
+        size = big.stat().st_size / 2**20
+    print(f"example (39 projects): build {t_build:.2f} s (process; target < 3 s), "
+          f"read back {t_read * 1000:.0f} ms, validate {t_validate:.2f} s (process; target < 1.5 s)")
+    print(f"{args.projects} projects ({size:.1f} MB): build {t_big_build:.1f} s (target < 30 s), "
+          f"read back {t_big_read:.2f} s (target < 10 s), validate {t_big_validate:.2f} s "
+          f"(process; target < 8 s)")
+
+
+if __name__ == "__main__":
+    main()
