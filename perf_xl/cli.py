@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("validate", "validate"),
     ("summary", "summary"),
     ("docx", "docx"),
+    ("export", "export"),
+    ("consolidate", "consolidate"),
     ("rules", "rules"),
 )
 

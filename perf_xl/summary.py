@@ -12,7 +12,7 @@ Conventions (the 汇总 sheet's native formulas follow the same ones):
 * a missing (or non-numeric) plan value counts as 0 and the project is counted in
   计划不完整项目数 and named in the notes; a missing 预算数 counts as 0 and is noted;
 * a finding is counted once, on the project it names (by ``sheet`` when given, else by
-  ``project_code``, with ``unit_code`` narrowing it to a department); findings that name
+  ``project_code``, with ``unit_index`` or ``unit_code`` narrowing it to a department); findings that name
   no known project are not in the table (合计 = the sum of the rows) and are noted.
 """
 
@@ -179,12 +179,16 @@ def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapp
         code = _compact(finding.get("project_code"))
         sheet = str(finding.get("sheet") or "")
         unit_code = str(finding.get("unit_code") or "").strip()
-        if unit_code:
-            keys = [
-                k
-                for u in units_by_code.get(unit_code, [])
-                for k in (("usc", u, sheet, code), ("us", u, sheet), ("uc", u, code))
-            ]
+        unit_index = finding.get("unit_index")
+        units: list[int] | None = None
+        if isinstance(unit_index, int) and not isinstance(unit_index, bool):
+            # The department by position: several inputs may share a unit code (a file
+            # sent twice, copies in the bureau's folder); the position never is ambiguous.
+            units = [unit_index]
+        elif unit_code:
+            units = units_by_code.get(unit_code, [])
+        if units is not None:
+            keys = [k for u in units for k in (("usc", u, sheet, code), ("us", u, sheet), ("uc", u, code))]
         else:
             keys = [("sc", sheet, code), ("c", code), ("s", sheet)]
         if not (code or sheet):
@@ -305,7 +309,8 @@ def summarize(
 ) -> Summary:
     """The summary of one or more departments. ``findings``: dicts with code, severity
     (错误/警告/提示 or error/warning/info), project_code, category and optionally sheet and
-    unit_code; None means not validated (校验状态 未校验). ``all_lines`` lists every
+    unit_code or unit_index (the position of its department in ``departments``, which wins
+    over unit_code); None means not validated (校验状态 未校验). ``all_lines`` lists every
     standard funding line even without projects."""
     depts = _departments(departments)
     multi = len(depts) > 1

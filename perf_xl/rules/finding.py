@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..model import Project
@@ -62,7 +62,9 @@ class Finding:
         return "，".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Every field is a scalar: a shallow dict equals asdict() at a fraction of its cost
+        # (a bureau's consolidation turns 10,000 findings into dicts).
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["severity_label"] = self.severity_label
         return data
 

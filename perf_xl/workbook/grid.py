@@ -6,7 +6,8 @@ open in openpyxl or in Excel, an adapter builds the same Grid. Empty cells are `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,28 +21,50 @@ class Grid:
 
     def __init__(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
         self.name = name
-        self.rows = [[_clean(v) for v in row] for row in rows]
+        # Kept as given; "" and blank text read as empty (None) when asked for. Cleaning on
+        # access, not up front: readers look at ~200 of a project sheet's ~650 cells.
+        self._raw = rows if isinstance(rows, list) else list(rows)
+        self._rows: list[list[Any]] | None = None
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every row, blanks as None."""
+        if self._rows is None:
+            self._rows = [[_clean(v) for v in row] for row in self._raw]
+        return self._rows
 
     def at(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None outside the data."""
-        if row < 1 or col < 1 or row > len(self.rows):
+        if row < 1 or col < 1 or row > len(self._raw):
             return None
-        line = self.rows[row - 1]
-        return line[col - 1] if col <= len(line) else None
+        line = self._raw[row - 1]
+        return _clean(line[col - 1]) if col <= len(line) else None
+
+    def row_values(self, row: int, cols: Sequence[int]) -> list[Any]:
+        """The values of 1-based ``row`` in the 1-based columns ``cols`` (None for blanks)."""
+        if row < 1 or row > len(self._raw):
+            return [None] * len(cols)
+        line = self._raw[row - 1]
+        n = len(line)
+        return [_clean(line[c - 1]) if c <= n else None for c in cols]
 
     def get(self, ref: str) -> Any:
-        return self.at(*L.split_a1(ref))
+        return self.at(*_split(ref))
 
     def text(self, ref: str) -> str:
         value = self.get(ref)
         return "" if value is None else _as_text(value)
 
+    def text_at(self, row: int, col: int) -> str:
+        value = self.at(row, col)
+        return "" if value is None else _as_text(value)
+
     @property
     def height(self) -> int:
-        return len(self.rows)
+        return len(self._raw)
 
     def is_empty(self) -> bool:
-        return all(v is None for row in self.rows for v in row)
+        return all(_clean(v) is None for row in self._raw for v in row)
 
     def find(self, text: str, max_row: int = 60, max_col: int = 12) -> str | None:
         """The first cell (row by row) whose compacted text equals ``text``."""
@@ -54,15 +77,23 @@ class Grid:
         return None
 
 
+# Readers ask for the same few hundred layout cells on every sheet: parse each A1 once.
+_split = lru_cache(maxsize=8192)(L.split_a1)
+
+
+_COMPACT = str.maketrans({"(": "（", ")": "）", ":": "："})
+
+
+@lru_cache(maxsize=4096)  # the same captions are compared on every project sheet
 def compact(text: str) -> str:
     """Text without whitespace and with half-width brackets/colons, for label matching."""
-    table = str.maketrans({"(": "（", ")": "）", ":": "："})
-    return "".join(str(text).split()).translate(table)
+    return "".join(str(text).split()).translate(_COMPACT)
 
 
 def _clean(value: Any) -> Any:
-    if value is None or value == "":
-        return None
+    """Empty text (or only blanks) is an empty cell."""
+    if value.__class__ is str:
+        return None if not value or value.isspace() else value
     if isinstance(value, str) and not value.strip():
         return None
     return value
@@ -74,18 +105,24 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def load_grids(path: str | Path, only: Iterable[str] | None = None) -> tuple[list[str], dict[str, Grid]]:
-    """Every sheet's name (in order) and the grids of the wanted ones, via python-calamine."""
+def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | None = None,
+               ) -> tuple[list[str], dict[str, Grid]]:
+    """Every sheet's name (in order) and the grids of the wanted ones (names, or a predicate
+    on the name), via python-calamine."""
     from python_calamine import CalamineWorkbook
 
     check_workbook_file(path)
-    wanted = set(only) if only is not None else None
+    if only is None or callable(only):
+        wanted = only
+    else:
+        names_wanted = set(only)
+        wanted = names_wanted.__contains__
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         grids = {}
         for name in names:
-            if wanted is not None and name not in wanted:
+            if wanted is not None and not wanted(name):
                 continue
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)

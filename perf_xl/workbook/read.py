@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import WorkbookError
 from ..model import Department, Indicator, Measure, Project, SubGoal
 from . import layout as L
-from .grid import Grid, compact, load_grids
+from .grid import Grid, _as_text, compact, load_grids
 
 
 @dataclass
@@ -41,7 +41,7 @@ _SHEET_SEQ = re.compile(r"^(\d{1,4})\s")
 
 def read_workbook(path: str | Path) -> ReadResult:
     """Read a perf_xl master workbook (.xlsm/.xlsx) into the model."""
-    names, grids = load_grids(path)
+    names, grids = load_grids(path, only=_needed)
     return require_master(department_from_grids(names, grids), path)
 
 
@@ -53,6 +53,14 @@ def require_master(result: ReadResult, path: str | Path | None = None) -> ReadRe
             f"不是 perf_xl 主工作簿：没有「{L.DEPARTMENT_SHEET}」工作表，也没有项目绩效目标表",
             path=str(path) if path else None)
     return result
+
+
+# The sheets the tool owns (汇总, 校验结果, 代码表 …) hold nothing the model is read from.
+_UNREAD = frozenset(L.FIXED_SHEETS) - {L.DEPARTMENT_SHEET}
+
+
+def _needed(name: str) -> bool:
+    return name not in _UNREAD
 
 
 def department_from_grids(names: list[str], grids: dict[str, Grid]) -> ReadResult:
@@ -136,9 +144,18 @@ def _seq(grid: Grid) -> int:
     return int(m.group(1)) if m else 0
 
 
+_IND_COLS = tuple((c.key, L.col_index(c.col)) for c in L.IND_COLUMNS)
+_IND_KEYS = tuple(key for key, _col in _IND_COLS)
+_IND_INDEXES = tuple(col for _key, col in _IND_COLS)
+
+
 def _indicators(grid: Grid):
-    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
-        values = {c.key: grid.text(f"{c.col}{row}") for c in L.IND_COLUMNS}
+    # Row by row, the indicator columns only: a workbook of 40 projects has 1,600 such rows.
+    for row in range(L.IND_FIRST_ROW, min(L.IND_LAST_ROW, grid.height) + 1):
+        cells = grid.row_values(row, _IND_INDEXES)
+        if cells.count(None) == len(cells):
+            continue
+        values = dict(zip(_IND_KEYS, ("" if v is None else _as_text(v) for v in cells), strict=True))
         if any(values.values()):
             yield Indicator(**values)
 

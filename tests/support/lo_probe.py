@@ -6,6 +6,7 @@ project's: ``/usr/bin/python3 lo_probe.py request.json`` prints one JSON object.
 request.json: {"files": [{"path": ..., "cells": {"sheet": ["C4", ...]},
                           "set": {"sheet": {"C4": 1.5}}, "save_as": "x.xlsx"?}]}
 Per file it reports: sheets, error cells (sheet, cell, error code) after calculateAll(),
+the number of formula cells and the visibility of each sheet,
 the requested cell values (after any "set" edits and recalculation), and every form
 control button (sheet, label, bound script URL).
 """
@@ -107,6 +108,19 @@ def error_cells(sheet):
     return found
 
 
+def formula_count(sheet):
+    """How many cells of the sheet hold a formula (0 for a values-only sheet)."""
+    cursor = sheet.createCursor()
+    cursor.gotoEndOfUsedArea(False)
+    addr = cursor.getRangeAddress()
+    if addr.EndRow < 0:
+        return 0
+    from com.sun.star.sheet.CellFlags import FORMULA  # type: ignore[import-not-found]
+    rng = sheet.getCellRangeByPosition(0, 0, addr.EndColumn, addr.EndRow)
+    return sum((a.EndRow - a.StartRow + 1) * (a.EndColumn - a.StartColumn + 1)
+               for a in rng.queryContentCells(FORMULA).getRangeAddresses())
+
+
 def buttons(sheet):
     found = []
     forms = sheet.getDrawPage().getForms()
@@ -144,6 +158,8 @@ def probe(desktop, spec):
                "errors": {}, "values": {}, "buttons": {}}
         for name in out["sheets"]:
             sheet = sheets.getByName(name)
+            out.setdefault("formulas", {})[name] = formula_count(sheet)
+            out.setdefault("visible", {})[name] = bool(sheet.IsVisible)
             errs = error_cells(sheet)
             if errs:
                 out["errors"][name] = errs

@@ -1,0 +1,535 @@
+"""The file for the 财政局: the summary, the project list and the findings as plain values.
+
+    write_bureau_file(dept_or_depts, findings, "报送.xlsx", pdf=False) -> Path
+
+An .xlsx (never macros) whose every cell is a value — no formula, no hidden sheet, no
+external link, no hyperlink — so what the bureau opens is exactly what was checked. Text
+that a spreadsheet would take for a formula (= + - @, a leading tab or CR) is written as
+a string with the quote-prefix style, so it stays text even when a user edits the cell.
+Figures are those of :func:`perf_xl.summary.summarize` (Decimal 万元, written as numbers
+with two decimals; plan percentages as fractions with a % format).
+
+Sheets: 按资金来源汇总 (合计 last; the notes and, for one unit, the signature line below),
+with several departments 按单位汇总 and 按单位和资金来源汇总, then 项目清单, 校验问题 and,
+when the caller lists its inputs (consolidation), 文件清单 with the files that were skipped.
+Print-ready: A4 landscape, fit to one page wide, header rows repeated, footer with the
+sheet name and page number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import PerfXLError
+from ..model import CHECKPOINTS, Department
+from ..summary import SEVERITIES, TOTAL_LABEL, Summary, summarize, unit_label
+
+SHEET_LINES = "按资金来源汇总"
+SHEET_UNITS = "按单位汇总"
+SHEET_UNIT_LINES = "按单位和资金来源汇总"
+SHEET_PROJECTS = "项目清单"
+SHEET_FINDINGS = "校验问题"
+SHEET_FILES = "文件清单"
+
+MONEY_UNIT = "单位：万元"
+TITLE_ROW, INFO_ROW = 1, 2
+HEADER_ROW = 4  # first header row of every table (a grouped header takes rows 4 and 5)
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # what Excel/WPS/LibreOffice would evaluate
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+
+_SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示",
+                  "错误": "错误", "警告": "警告", "提示": "提示"}
+FONT = "宋体"
+HEADING_FONT = "黑体"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # key of the row dict
+    caption: str
+    kind: str = "text"  # text | long | int | money | percent | status
+    group: str | None = None  # caption spanning the columns of a group (two header rows)
+
+
+def _metric_columns(validated: bool) -> list[Column]:
+    cols = [Column("项目数", "项目数", "int"), Column("预算数", "预算数", "money"),
+            Column("财政资金", "财政资金", "money"), Column("其他资金", "其他资金", "money")]
+    cols += [Column(f"{cp}累计支出", cp, "money", "计划累计支出") for cp in CHECKPOINTS]
+    cols += [Column("指标数", "合计", "int", "指标数（个）")]
+    cols += [Column(f"{g}指标数", g, "int", "指标数（个）") for g in ("产出", "效益", "满意度", "其他")]
+    if validated:
+        cols += [Column(s, s, "int", "校验问题（条）") for s in SEVERITIES]
+    cols += [Column("计划不完整项目数", "支出计划不完整项目数", "int")]
+    return cols
+
+
+def line_columns(validated: bool = True) -> list[Column]:
+    return [Column("资金来源", "资金来源"), *_metric_columns(validated)]
+
+
+def unit_columns(validated: bool = True) -> list[Column]:
+    return [Column("单位", "单位"), *_metric_columns(validated)]
+
+
+def unit_line_columns(validated: bool = True) -> list[Column]:
+    return [Column("单位", "单位"), Column("资金来源", "资金来源"), *_metric_columns(validated)]
+
+
+def project_columns(multi: bool) -> list[Column]:
+    cols = [Column("单位", "单位")] if multi else []
+    cols += [Column("序号", "序号", "int"), Column("资金来源", "资金来源"), Column("项目编码", "项目编码"),
+             Column("项目名称", "项目名称", "long"), Column("预算数", "预算数", "money")]
+    cols += [Column(cp, cp, "percent", "资金支出计划（累计）") for cp in CHECKPOINTS]
+    cols += [Column("成本指标", "成本指标"), Column("校验状态", "校验状态", "status"),
+             Column("审核意见", "审核意见", "long")]
+    return cols
+
+
+def finding_columns(multi: bool, with_source: bool) -> list[Column]:
+    cols = [Column("单位", "单位")] if multi else []
+    cols += [Column("来源文件", "来源文件")] if with_source else []
+    cols += [Column("序号", "序号", "int"), Column("级别", "级别", "status"), Column("代码", "代码"),
+             Column("审核意见", "审核意见"), Column("项目编码", "项目编码"),
+             Column("项目名称", "项目名称", "long"), Column("工作表", "工作表"), Column("单元格", "单元格"),
+             Column("行", "行", "int"), Column("问题说明", "问题说明", "long")]
+    return cols
+
+
+FILE_COLUMNS: tuple[Column, ...] = (
+    Column("序号", "序号", "int"), Column("文件", "文件", "long"), Column("状态", "状态", "status"),
+    Column("类型", "类型"), Column("单位", "单位"), Column("项目数", "项目数", "int"),
+    Column("预算数", "预算数", "money"), *(Column(s, s, "int", "校验问题（条）") for s in SEVERITIES),
+    Column("说明", "说明", "long"),
+)
+def first_data_row(cols: Sequence[Column]) -> int:
+    """The 1-based row of a table's first data row (a grouped header takes two rows)."""
+    return HEADER_ROW + (2 if any(c.group for c in cols) else 1)
+
+
+FILE_READ = "已汇总"
+FILE_SKIPPED = "已跳过"
+
+
+# -- public API ------------------------------------------------------------------------------
+def write_bureau_file(
+    departments: Department | Iterable[Department],
+    findings: Iterable[Mapping[str, Any]] | None,
+    path: str | Path,
+    *,
+    pdf: bool = False,
+    files: Sequence[Mapping[str, Any]] | None = None,
+    notes: Sequence[str] = (),
+    today: _dt.date | None = None,
+) -> Path:
+    """Write the bureau's .xlsx (atomically) and return its path; ``pdf`` also writes
+    ``<path>.pdf`` through LibreOffice (a PerfXLError when LibreOffice is not installed).
+
+    ``findings``: Finding dicts (``Finding.to_dict()``), None when not validated; with
+    several departments each names its department by ``unit_index`` (position in
+    ``departments``) or ``unit_code``, and may carry ``source`` (the file it came from).
+    ``files``: rows of the 文件清单 sheet (keys as in FILE_COLUMNS; 状态 已汇总/已跳过).
+    ``notes``: extra lines under the summary table (e.g. about skipped files)."""
+    from ..atomic import atomic_target
+
+    target = check_target(path)
+    depts = [departments] if isinstance(departments, Department) else list(departments)
+    found = None if findings is None else [dict(f) for f in findings]
+    soffice = None
+    if pdf:  # refuse before writing anything
+        from ..lo import require_soffice
+
+        soffice = require_soffice()
+    summary = summarize(depts, found)
+    rows = _finding_rows(found or [], depts, 1)
+    with atomic_target(target) as tmp:
+        book = BureauBook(tmp, multi=summary.multi, validated=found is not None, with_files=files is not None,
+                          with_source=any(r["来源文件"] for r in rows), today=today)
+        book.add_projects(summary.projects)
+        book.add_findings(rows)
+        book.finish(depts, summary, files=files, notes=notes)
+    if pdf:
+        from ..lo import convert
+
+        convert(target, pdf_path(target), "pdf", soffice=soffice)
+    return target
+
+
+def check_target(path: str | Path) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise PerfXLError("报送文件应保存为 .xlsx（不含宏）", path=str(target))
+    return target
+
+
+def pdf_path(path: str | Path) -> Path:
+    return Path(path).with_suffix(".pdf")
+
+
+# -- the workbook ----------------------------------------------------------------------------
+class BureauBook:
+    """The bureau workbook being written. The long tables (项目清单, 校验问题) take their
+    rows as they come — a consolidation adds each department while the next files are still
+    being read — and :meth:`finish` writes the summary tables, titles, headers and widths.
+    XlsxWriter keeps cells in memory until close, so the order of writing is free."""
+
+    def __init__(self, path: str | Path, *, multi: bool, validated: bool = True, with_files: bool = False,
+                 with_source: bool = False, today: _dt.date | None = None) -> None:
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                    "strings_to_urls": False})
+        self.multi, self.validated, self.today = multi, validated, today or _dt.date.today()
+        self.formats = _Formats(self.book)
+        names = [SHEET_LINES, *((SHEET_UNITS, SHEET_UNIT_LINES) if multi else ()), SHEET_PROJECTS,
+                 SHEET_FINDINGS, *((SHEET_FILES,) if with_files else ())]
+        self.sheets = {name: _sheet_setup(self.book.add_worksheet(name)) for name in names}
+        self.projects = _Table(self.sheets[SHEET_PROJECTS], project_columns(multi), self.formats)
+        self.findings = _Table(self.sheets[SHEET_FINDINGS], finding_columns(multi, with_source), self.formats)
+        self._units = 0
+
+    def add_projects(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.projects.add(rows)
+
+    def add_findings(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.findings.add(rows)
+
+    def add_department(self, dept: Department, findings: list[dict[str, Any]], source: str = "") -> None:
+        """The next department of a consolidation (in order): its projects and findings."""
+        index = self._units
+        self._units += 1
+        unit = unit_label(dept, index)
+        start = self.projects.count + 1
+        for n, row in enumerate(summarize(dept, findings).projects):
+            self.projects.add_row({**row, "单位": unit, "序号": start + n})
+        mine = [{**f, "unit_index": 0, "source": source or f.get("source")} for f in findings]
+        self.findings.add(_finding_rows(mine, [dept], self.findings.count + 1, units=[unit]))
+
+    def finish(self, depts: list[Department], summary: Summary, *, files: Sequence[Mapping[str, Any]] | None = None,
+               notes: Sequence[str] = ()) -> None:
+        """The summary tables, every title and header; closes the workbook."""
+        who, years = _who(depts), _years(depts)
+        self.book.set_properties({"title": f"{who}{years}预算项目绩效目标汇总", "author": "perf_xl",
+                                  "comments": f"perf_xl {__version__}：数值版（无公式、无宏）"})
+        info = self._info(depts, years)
+        validated = self.validated
+        cols = line_columns(validated)
+        lines = _Table(self.sheets[SHEET_LINES], cols, self.formats)
+        lines.add(summary.by_line, total=True)
+        end = lines.finish(f"{who}{years}预算项目绩效目标汇总表（按资金来源）", info)
+        below = [*summary.notes, *notes]
+        if not validated:
+            below.append("本表未经校验（校验状态为“未校验”）。")
+        end = lines.notes(end + 2, below)
+        if not self.multi:
+            lines.signatures(end + 2, self.today)
+        if self.multi:
+            t = _Table(self.sheets[SHEET_UNITS], unit_columns(validated), self.formats)
+            t.add(summary.by_unit, total=True)
+            t.finish(f"{who}{years}预算项目绩效目标汇总表（按单位）", info)
+            t = _Table(self.sheets[SHEET_UNIT_LINES], unit_line_columns(validated), self.formats)
+            t.add(summary.by_unit_line, total=True)
+            t.finish(f"{who}{years}预算项目绩效目标汇总表（按单位和资金来源）", info)
+        self.projects.finish(f"{who}{years}预算项目清单", info, filter_=True)
+        end = self.findings.finish(f"{who}{years}绩效目标校验问题", info, filter_=True, money=False)
+        if not validated:
+            self.findings.notes(end + 2, ["未校验：导出时没有运行校验。"])
+        elif not self.findings.count:
+            self.findings.notes(end + 2, ["校验未发现问题。"])
+        if SHEET_FILES in self.sheets:
+            t = _Table(self.sheets[SHEET_FILES], list(FILE_COLUMNS), self.formats)
+            t.add(_file_row(i, f) for i, f in enumerate(files or [], 1))
+            t.finish("汇总文件清单（已汇总与已跳过的文件）", info, filter_=True)
+        self.book.worksheets()[0].activate()
+        self.book.close()
+
+    def discard(self) -> None:
+        """Close without finishing (the caller throws the file away)."""
+        if not getattr(self.book, "fileclosed", False):
+            with contextlib.suppress(Exception):
+                self.book.close()
+
+    def _info(self, depts: list[Department], years: str) -> str:
+        year = years.strip().removesuffix(" 年") or "—"
+        if len(depts) == 1:
+            d = depts[0]
+            unit = " ".join(x for x in (d.unit_code.strip(), d.unit_name.strip()) if x)
+            return f"单位：{unit}　预算年度：{year}　编制日期：{self.today:%Y-%m-%d}"
+        return f"汇总单位：{len(depts)} 个　预算年度：{year}　汇总日期：{self.today:%Y-%m-%d}"
+
+
+def _who(depts: list[Department]) -> str:
+    if len(depts) == 1:
+        return depts[0].unit_name.strip() or unit_label(depts[0])
+    return f"{len(depts)} 个单位"
+
+
+def _years(depts: list[Department]) -> str:
+    """ " 2024 年" (or " 2023、2024 年"), placed after the unit; "" when no year is known."""
+    years = sorted({d.year for d in depts if d.year})
+    return " " + "、".join(str(y) for y in years) + " 年" if years else ""
+
+
+def _finding_rows(findings: list[dict], depts: list[Department], start: int,
+                  units: list[str] | None = None) -> list[dict[str, Any]]:
+    by_code: dict[str, int] = {}
+    for i, d in enumerate(depts):
+        by_code.setdefault(d.unit_code.strip(), i)
+    labels = units or [unit_label(d, i) for i, d in enumerate(depts)]
+    rows = []
+    for n, f in enumerate(findings, start=start):
+        index = f.get("unit_index")
+        if not (isinstance(index, int) and 0 <= index < len(depts)):
+            index = by_code.get(str(f.get("unit_code") or "").strip())
+        sev = str(f.get("severity") or "")
+        rows.append({
+            "单位": labels[index] if index is not None else str(f.get("unit") or ""),
+            "来源文件": str(f.get("source") or ""),
+            "序号": n,
+            "级别": _SEVERITY_TEXT.get(sev, sev),
+            "代码": f.get("code") or "",
+            "审核意见": f.get("category") or "",
+            "项目编码": f.get("project_code") or "",
+            "项目名称": f.get("project_name") or "",
+            "工作表": f.get("sheet") or "",
+            "单元格": f.get("cell") or "",
+            "行": f.get("line"),
+            "问题说明": f.get("message") or "",
+        })
+    return rows
+
+
+def _file_row(n: int, f: Mapping[str, Any]) -> dict[str, Any]:
+    return {"序号": n, **{c.key: f.get(c.key) for c in FILE_COLUMNS if c.key != "序号"}}
+
+
+def _sheet_setup(ws):
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.set_footer("&L&A&R第 &P 页，共 &N 页")
+    return ws
+
+
+_STATUS_COLORS = {
+    "错误": ("#FFC7CE", "#9C0006"), "警告": ("#FFEB9C", "#9C5700"), "提示": ("#DDEBF7", "#1F4E79"),
+    "通过": ("#C6EFCE", "#006100"), FILE_SKIPPED: ("#FFC7CE", "#9C0006"),
+}
+_BORDERED = {
+    "head": {"bold": True, "align": "center", "bg_color": "#D9E1F2"},
+    "text": {"align": "left"},
+    "long": {"align": "left"},
+    "status": {"align": "center"},
+    "int": {"align": "center", "num_format": "0"},
+    "money": {"align": "right", "num_format": MONEY_FORMAT},
+    "percent": {"align": "center", "num_format": PERCENT_FORMAT},
+}
+_PLAIN = {
+    "run": {},
+    "title": {"font_name": HEADING_FONT, "font_size": 14, "bold": True, "align": "center"},
+    "info": {"align": "left"},
+    "unit": {"align": "right"},
+    "note": {"font_size": 9, "font_color": "#595959", "text_wrap": True, "align": "left", "valign": "top"},
+    "sign": {"align": "left"},
+}
+NUMERIC_KINDS = ("int", "money", "percent")
+
+
+class _Formats:
+    """XlsxWriter formats by (kind, variant, quote prefix), made once."""
+
+    def __init__(self, book) -> None:
+        self.book = book
+        self._cache: dict[tuple[str, str, bool], Any] = {}
+
+    def __call__(self, kind: str, variant: str = "", quote: bool = False):
+        key = (kind, variant, quote)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            props: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+            if kind in _PLAIN:
+                props.update(_PLAIN[kind])
+            else:
+                props.update({"border": 1, "text_wrap": True, **_BORDERED[kind]})
+                if variant == "total":
+                    props.update({"bold": True, "bg_color": "#F2F2F2"})
+                elif variant in _STATUS_COLORS:
+                    bg, fg = _STATUS_COLORS[variant]
+                    props.update({"bg_color": bg, "font_color": fg})
+            if quote:
+                props["quote_prefix"] = True
+            fmt = self._cache[key] = self.book.add_format(props)
+        return fmt
+
+
+def write_text(ws, row: int, col: int, value: str, fmt, formats: _Formats) -> None:
+    """A string cell, whatever the text: never a formula, never raw XML."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        # XlsxWriter passes such a string to the XML unescaped (taking it for a rich string
+        # it built itself); written as two runs it is escaped and reads back the same.
+        ws.write_rich_string(row, col, value[0], formats("run"), value[1:], fmt)
+    else:
+        ws.write_string(row, col, value, fmt)
+
+
+class _Table:
+    """One table on its sheet: title and info rows, a one- or two-row header, data rows."""
+
+    def __init__(self, ws, cols: list[Column], formats: _Formats) -> None:
+        self.ws, self.cols, self.formats = ws, cols, formats
+        self.first = first_data_row(cols) - 1  # 0-based
+        self.count = 0
+        self.caps = [48.0 if c.kind == "long" else 30.0 for c in cols]
+        self.content = [0] * len(cols)  # widest value seen per column (display columns)
+        self.table_width = 100.0
+        self._spec = [(c.key, c.kind, cap, c.kind in NUMERIC_KINDS) for c, cap in zip(cols, self.caps, strict=True)]
+        self._plain = [formats(c.kind) for c in cols]
+
+    def add(self, rows: Iterable[Mapping[str, Any]], total: bool = False) -> None:
+        rows = list(rows)
+        for i, row in enumerate(rows):
+            is_total = total and i == len(rows) - 1 and TOTAL_LABEL in (row.get("资金来源"), row.get("单位"))
+            self.add_row(row, "total" if is_total else "")
+
+    def add_row(self, row: Mapping[str, Any], variant: str = "") -> None:
+        # The hot loop of a consolidation (~190,000 cells for 100 departments): formats and
+        # column facts are looked up once per column, widths measured only when they may grow.
+        ws, formats, r = self.ws, self.formats, self.first + self.count
+        self.count += 1
+        lines = 1
+        content = self.content
+        for j, (key, kind, cap, numeric) in enumerate(self._spec):
+            value = row.get(key)
+            if variant:
+                fmt_variant = variant
+            elif kind == "status" and value is not None:
+                fmt_variant = str(value)
+            else:
+                fmt_variant = ""
+            if value is None or value == "":
+                ws.write_blank(r, j, None, self._plain[j] if not fmt_variant else formats(kind, fmt_variant))
+                continue
+            fmt = self._plain[j] if not fmt_variant else formats(kind, fmt_variant)
+            if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                if kind == "percent":
+                    number = float(value / 100) if isinstance(value, Decimal) else value / 100
+                    width = 7
+                else:
+                    number = float(value)
+                    width = len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
+                ws.write_number(r, j, number, fmt)
+            else:
+                if isinstance(value, str):
+                    text = value
+                else:
+                    text = ("是" if value else "否") if isinstance(value, bool) else str(value)
+                if text.startswith(FORMULA_TRIGGERS):
+                    fmt = formats(kind, fmt_variant, True)
+                write_text(ws, r, j, text, fmt, formats)
+                n = len(text)
+                if n * 2 <= content[j] and n * 2 <= cap - 2 and "\n" not in text:
+                    continue  # cannot be wider than what the column already holds, nor wrap
+                if "\n" in text or n * 2 > cap - 2:
+                    width = max(_display_width(part) for part in text.split("\n"))
+                    # Heights from the cap width: a column narrower than its cap is as wide as
+                    # its widest text, so every text in it fits one line either way.
+                    lines = max(lines, _lines(text, cap))
+                else:
+                    width = _display_width(text)
+            if width > content[j]:
+                content[j] = width
+        if lines > 1:  # XlsxWriter cannot autofit: a wrapped text gets the height it needs
+            ws.set_row(r, lines * ROW_LINE + 4)
+
+    def finish(self, title: str, info: str, *, filter_: bool = False, money: bool = True) -> int:
+        """Title, info line, header, widths, print titles; returns the last row (0-based)."""
+        ws, formats, cols = self.ws, self.formats, self.cols
+        last_col = len(cols) - 1
+        ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, "", formats("title"))
+        write_text(ws, TITLE_ROW - 1, 0, title, formats("title", quote=title.startswith(FORMULA_TRIGGERS)), formats)
+        ws.set_row(TITLE_ROW - 1, 30)
+        info_end = max(last_col - 2, 0)
+        if info_end > 0:
+            ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, info_end, "", formats("info"))
+        write_text(ws, INFO_ROW - 1, 0, info, formats("info", quote=info.startswith(FORMULA_TRIGGERS)), formats)
+        if money:
+            ws.write_string(INFO_ROW - 1, last_col, MONEY_UNIT, formats("unit"))
+        head = HEADER_ROW - 1
+        grouped = self.first - head == 2
+        j = 0
+        while j < len(cols):
+            c = cols[j]
+            if c.group:
+                k = j
+                while k + 1 < len(cols) and cols[k + 1].group == c.group:
+                    k += 1
+                if k > j:
+                    ws.merge_range(head, j, head, k, c.group, formats("head"))
+                else:
+                    ws.write_string(head, j, c.group, formats("head"))
+                for m in range(j, k + 1):
+                    ws.write_string(head + 1, m, cols[m].caption, formats("head"))
+                j = k + 1
+                continue
+            if grouped:
+                ws.merge_range(head, j, head + 1, j, c.caption, formats("head"))
+            else:
+                ws.write_string(head, j, c.caption, formats("head"))
+            j += 1
+        ws.set_row(head, 24)
+        if not self.count:
+            for j, c in enumerate(cols):
+                ws.write_blank(self.first, j, None, formats(c.kind))
+            ws.write_string(self.first, 0, "（无）", formats(cols[0].kind))
+        last = self.first + max(self.count, 1) - 1
+        ws.repeat_rows(head, self.first - 1)
+        ws.freeze_panes(self.first, 0)
+        if filter_ and self.count:
+            ws.autofilter(self.first - 1, 0, last, last_col)
+        widths = []
+        for j, c in enumerate(cols):
+            caption = max(_display_width(c.caption), _display_width(c.group) // 2 if c.group else 0)
+            widths.append(float(min(max(caption, self.content[j], 4) + 2, self.caps[j])))
+            ws.set_column(j, j, widths[-1])
+        self.table_width = sum(widths)
+        return last
+
+    def notes(self, row: int, lines: Sequence[str]) -> int:
+        """Notes (注：…) from 0-based ``row`` on, across the table; returns the last row used."""
+        r = row - 1
+        per_line = max(int(self.table_width) - 2, 40)
+        for line in lines:
+            r += 1
+            text = "注：" + line
+            self.ws.merge_range(r, 0, r, max(len(self.cols) - 1, 1), "", self.formats("note"))
+            write_text(self.ws, r, 0, text, self.formats("note"), self.formats)
+            self.ws.set_row(r, 14 * max(1, -(-_display_width(text) // per_line)))
+        return max(r, row - 1)
+
+    def signatures(self, row: int, today: _dt.date) -> None:
+        step = max(len(self.cols) // 4, 1)
+        for k, caption in enumerate(("单位负责人：", "财务负责人：", "填表人：", f"填报日期：{today:%Y年%m月%d日}")):
+            self.ws.write_string(row, k * step, caption, self.formats("sign"))
+
+
+def _display_width(text: str) -> int:
+    """Columns the text takes: 2 for a CJK character (3 bytes in UTF-8), 1 for ASCII."""
+    return len(text) + (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
+
+
+ROW_LINE = 13.0  # points per line of 10 pt text
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = int(max(width - 1.5, 1.0))
+    return sum(max(1, -(-_display_width(part) // per_line)) for part in text.split("\n"))
