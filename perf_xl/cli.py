@@ -20,7 +20,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fill", "fill"),
     ("validate", "validate"),
     ("summary", "summary"),
-    ("docx", "docx"),
     ("export", "export"),
     ("consolidate", "consolidate"),
     ("rules", "rules"),

@@ -78,18 +78,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _exports(dept, findings, out: Path):
-    """Exports that exist in this version: the bureau file and the Word document."""
-    items = []
-    try:
-        from ..sinks.bureau import write_bureau_file
-    except ImportError:
-        write_bureau_file = None
-    if write_bureau_file is not None:
-        path = out / "报送财政局.xlsx"
-        items.append(("报送文件", path,
-                      lambda: write_bureau_file(dept, [f.to_dict() for f in findings], path)))
+    """The bureau file and the Word document."""
+    from ..sinks.bureau import write_bureau_file
     from ..sinks.docx import write_docx
 
+    path = out / "报送财政局.xlsx"
+    items = [("报送文件", path, lambda: write_bureau_file(dept, [f.to_dict() for f in findings], path))]
     docx = out / "绩效文本.docx"
     items.append(("绩效文本（Word）", docx, lambda: write_docx(dept, docx)))
     return items

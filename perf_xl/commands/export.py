@@ -23,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="输出文件（默认：来源同目录下“<来源名>-报送.xlsx”，--docx 时“<来源名>-绩效文本.docx”）")
     p.add_argument("--pdf", action="store_true", help="同时导出 PDF（与输出文件同名，需要安装 LibreOffice）")
     p.add_argument("--docx", action="store_true", help="导出 Word 文档（.docx）而不是表格")
+    p.add_argument("--draft", action="store_true", help="Word 文档封面标注“（草案）”（与 --docx 一起用）")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）")
     p.set_defaults(run=run)
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.docx:
         from ..sinks.docx import write_docx
 
-        write_docx(dept, out)
+        write_docx(dept, out, draft=args.draft)
         print(f"已导出：{out}（{len(dept.projects)} 个项目，预算合计 {dept.total_budget:.2f} 万元）")
         if args.pdf:
             from ..lo import convert

@@ -19,12 +19,13 @@ _RIGHT = {"序号", "预算数", "指标数"}
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "import",
-        help="读取绩效文本（.txt），列出各项目，可保存为模型 JSON",
-        description="读取《部门预算绩效文本》的文本（.txt），列出每个项目的编码、名称、预算数、"
+        help="读取绩效文本（.txt / .docx / .xlsm），列出各项目，可保存为模型 JSON",
+        description="读取《部门预算绩效文本》（文本 .txt、Word .docx、主工作簿 .xlsm 或模型 .json），"
+        "列出每个项目的编码、名称、预算数、"
         "资金支出计划、指标数和资金来源，并给出合计；可把读到的模型保存为 JSON。"
         "读不懂的地方会指出行号并以退出码 2 结束。",
     )
-    parser.add_argument("file", metavar="FILE", help="绩效文本文件（UTF-8 或 GB18030 编码）")
+    parser.add_argument("file", metavar="FILE", help="绩效文本 .txt（UTF-8 或 GB18030 编码）、.docx、.xlsm 或 .json")
     parser.add_argument("-o", "--output", metavar="model.json", help="把读到的模型保存为 JSON 文件")
     parser.add_argument(
         "--format",
@@ -37,9 +38,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     from ..atomic import write_text
-    from ..importers.text import read_text
+    from ..sources import load
 
-    dept = read_text(Path(args.file))  # always a file name, even if odd
+    dept = load(Path(args.file)).department  # a text document, Word file, workbook or JSON
     if args.output:
         write_text(Path(args.output), dept.to_json() + "\n")
     if args.format == "json":

@@ -129,13 +129,11 @@ def bureau_path(book: Any) -> Path:
 def export_for_bureau(book: Any, path: str | None = None) -> str:
     """导出报送文件: the values-only file for the finance bureau, next to the workbook."""
     target = Path(path) if path else bureau_path(book)
-    try:
-        from ..sinks.bureau import write_bureau_file
-    except ImportError:
-        raise PerfXLError("此版本的 perf_xl 没有报送文件功能（perf_xl.sinks.bureau），请升级 perf_xl") from None
+    from ..sinks.bureau import write_bureau_file
+
     read = read_book(LiveAdapter(book))
     findings = findings_of(read)
-    write_bureau_file(read.department, findings, target)
+    write_bureau_file(read.department, [f.to_dict() for f in findings], target)
     return _say(book, f"已导出报送文件：{target}（{len(read.department.projects)} 个项目）")
 
 

@@ -315,7 +315,7 @@ def test_cli_exit_code_2_on_bad_docx(case: str, tmp_path: Path) -> None:
     path = tmp_path / f"{case}.docx"
     make(path, tmp_path)
     res = subprocess.run(
-        [sys.executable, "-m", "perf_xl", "docx", str(path), "-o", str(tmp_path / "out.docx")],
+        [sys.executable, "-m", "perf_xl", "import", str(path), "-o", str(tmp_path / "out.json")],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert res.returncode == 2

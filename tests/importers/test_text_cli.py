@@ -129,7 +129,7 @@ def test_bad_input_exits_2_with_one_message(tmp_path, case):
 def test_missing_file():
     run = perf_xl("import", "no-such-file.txt")
     assert run.returncode == 2
-    assert run.stderr.strip() == "错误：no-such-file.txt：找不到这个文件"
+    assert run.stderr.strip() == "错误：no-such-file.txt：文件不存在"
 
 
 def test_help_lists_import():

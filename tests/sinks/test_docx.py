@@ -270,7 +270,7 @@ def test_cli_writes_docx_from_model_json(rich: Department, tmp_path: Path) -> No
     src = tmp_path / "model.json"
     src.write_text(rich.to_json(), encoding="utf-8")
     out = tmp_path / "绩效文本.docx"
-    res = _cli("docx", str(src), "-o", str(out), "--draft")
+    res = _cli("export", str(src), "--docx", "-o", str(out), "--draft")
     assert res.returncode == 0, res.stderr
     assert "4 个项目" in res.stdout
     assert read_docx(out).content() == rich.content()
@@ -278,7 +278,7 @@ def test_cli_writes_docx_from_model_json(rich: Department, tmp_path: Path) -> No
 
 def test_cli_reads_docx_to_json(rich: Department, tmp_path: Path) -> None:
     src = write_docx(rich, tmp_path / "in.docx")
-    res = _cli("docx", str(src), "--json", str(tmp_path / "m.json"))
+    res = _cli("import", str(src), "-o", str(tmp_path / "m.json"))
     assert res.returncode == 0, res.stderr
     back = Department.from_json((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert back.content() == rich.content()
@@ -295,7 +295,7 @@ def test_cli_reads_docx_to_json(rich: Department, tmp_path: Path) -> None:
 def test_cli_bad_input_exits_2(tmp_path: Path, name: str, data: bytes, needle: str) -> None:
     src = tmp_path / name
     src.write_bytes(data)
-    res = _cli("docx", str(src), "-o", str(tmp_path / "o.docx"))
+    res = _cli("export", str(src), "--docx", "-o", str(tmp_path / "o.docx"))
     assert res.returncode == 2
     assert res.stderr.startswith("错误：") and needle in res.stderr and str(src) in res.stderr
     assert "Traceback" not in res.stderr
