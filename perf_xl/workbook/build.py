@@ -97,7 +97,8 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
                              "author": "perf_xl", "comments": f"perf_xl {__version__}",
                              "created": datetime.datetime.combine(today, datetime.time())})
         fmt = _Formats(book)
-        sheets = {name: book.add_worksheet(name, worksheet_class=_Worksheet()) for name in sheet_names}
+        sheet_class = _Worksheet(book)
+        sheets = {name: book.add_worksheet(name, worksheet_class=sheet_class) for name in sheet_names}
         for name, code in zip(sheet_names, code_names, strict=True):
             sheets[name].set_vba_name(code)
         _write_home(sheets[L.HOME_SHEET], dept, fmt)
@@ -118,15 +119,26 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
                        dept.total_budget, sheet_names)
 
 
-def _Worksheet():
-    """XlsxWriter's worksheet without its ~40 regex rewrites per formula for dynamic-array
-    and future functions: our formulas use only classic functions (tests/workbook checks
-    none of those names occurs), and the rewrites cost 3/4 of a 1,000-project build."""
+def _Worksheet(book):
+    """XlsxWriter's worksheet with two changes:
+    - no ~40 regex rewrites per formula for dynamic-array and future functions: our
+      formulas use only classic functions, and the rewrites cost 3/4 of a 1,000-project
+      build (tests/workbook/test_build.py checks the bytes are unchanged);
+    - a text of the form "<r>…</r>" (a user may type anything) is not passed to the XML
+      unescaped, as XlsxWriter does for rich strings it built itself: it is written as two
+      runs, which is escaped and reads back as the same text."""
     from xlsxwriter.worksheet import Worksheet
+
+    run = book.add_format({"font_name": FONT, "font_size": 10})
 
     class ClassicFormulaWorksheet(Worksheet):
         def _prepare_formula(self, formula, expand_future_functions=False):
             return formula[1:] if formula.startswith("=") else formula
+
+        def _write_string(self, row, col, string, cell_format=None):
+            if string.startswith("<r>") and string.endswith("</r>"):
+                return self._write_rich_string(row, col, string[0], run, string[1:], cell_format)
+            return super()._write_string(row, col, string, cell_format)
 
     return ClassicFormulaWorksheet
 

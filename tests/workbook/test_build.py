@@ -122,7 +122,20 @@ def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
 
     fast, stock = tmp_path / "fast.xlsm", tmp_path / "stock.xlsm"
     build_workbook(example_department(), fast, today=date(2024, 1, 1))
-    monkeypatch.setattr(build, "_Worksheet", lambda: Worksheet)
+    monkeypatch.setattr(build, "_Worksheet", lambda book: Worksheet)
     build_workbook(example_department(), stock, today=date(2024, 1, 1))
     with zipfile.ZipFile(fast) as a, zipfile.ZipFile(stock) as b:
         assert [n for n in a.namelist() if a.read(n) != b.read(n)] == []
+
+
+def test_text_that_looks_like_xml_is_kept_as_text(tmp_path):
+    from perf_xl.workbook.read import read_workbook
+
+    dept = sample_department()
+    dept.projects[0].name = "<r>x & y</r>"
+    dept.projects[0].indicators[0].value = "<r>≤40 天</r>"
+    dept.projects[1].goal = "=HYPERLINK(\"http://x\",\"y\")"
+    path = tmp_path / "x.xlsm"
+    build_workbook(dept, path)
+    back = read_workbook(path).department
+    assert back.content() == dept.content()
