@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +24,7 @@ from . import formulas as F
 from . import layout as L
 from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
 from .patch import STYLES, Formula, Link, SheetSpec, plain
+from .sizing import row_height
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
 
 FONT = "宋体"
@@ -187,20 +187,6 @@ class _Formats:
         self.home_text = book.add_format({**plain, "text_wrap": True})
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _row_height(texts_and_widths: list[tuple[str, float]], line: float = 13.5) -> float:
-    """A row height that shows wrapped text whole (XlsxWriter cannot autofit rows)."""
-    lines = 1
-    for text, width in texts_and_widths:
-        per_col = sum(max(1, math.ceil(_display_width(para) / max(width - 1, 1)))
-                      for para in str(text or "").split("\n"))
-        lines = max(lines, per_col)
-    return max(18.0, lines * line + 4)
-
-
 def _span_width(first: str, last: str | None) -> float:
     c1 = L.split_a1(first)[1]
     c2 = L.split_a1(last)[1] if last else c1
@@ -324,7 +310,7 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
     row += 1
     for para in dept.overall_goal.split("\n") if dept.overall_goal else []:
         ws.merge_range(f"A{row}:D{row}", para, fmt.paragraph)
-        ws.set_row(row - 1, _row_height([(para, full)]))
+        ws.set_row(row - 1, row_height([(para, full)]))
         row += 1
     row += 1
     ws.write(f"A{row}", L.DEPT_SECTION_SUBGOALS, fmt.section)
@@ -337,7 +323,7 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
         ws.write_string(f"B{row}", goal.title, fmt.cell)
         ws.write_string(f"C{row}", goal.label, fmt.center)
         ws.write_string(f"D{row}", goal.target, fmt.cell)
-        ws.set_row(row - 1, _row_height([(goal.target, widths["D"]), (goal.title, widths["B"])]))
+        ws.set_row(row - 1, row_height([(goal.target, widths["D"]), (goal.title, widths["B"])]))
         row += 1
     row += 1
     ws.write(f"A{row}", L.DEPT_SECTION_MEASURES, fmt.section)
@@ -351,7 +337,7 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
         ws.write_number(f"A{row}", i, fmt.center)
         ws.write_string(f"B{row}", measure.title, fmt.cell)
         ws.merge_range(f"C{row}:D{row}", measure.text, fmt.cell)
-        ws.set_row(row - 1, _row_height([(measure.text, widths["C"] + widths["D"])]))
+        ws.set_row(row - 1, row_height([(measure.text, widths["C"] + widths["D"])]))
         row += 1
     _page_setup(ws, area=f"A1:D{row}")
 
@@ -400,9 +386,9 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     for row in (4, 6, 7, 8):  # captions of column A wrap onto two lines
         ws.set_row(row - 1, 27)
     text_width = _span_width(L.PURPOSE.cell, L.PURPOSE.merge_to)
-    ws.set_row(L.split_a1(L.PURPOSE.cell)[0] - 1, _row_height([(project.purpose, text_width)]))
-    ws.set_row(L.split_a1(L.GOAL.cell)[0] - 1, _row_height([(project.goal, text_width)]))
-    ws.set_row(2, _row_height([(project.name, _span_width(L.NAME.cell, L.NAME.merge_to))]))
+    ws.set_row(L.split_a1(L.PURPOSE.cell)[0] - 1, row_height([(project.purpose, text_width)]))
+    ws.set_row(L.split_a1(L.GOAL.cell)[0] - 1, row_height([(project.goal, text_width)]))
+    ws.set_row(2, row_height([(project.name, _span_width(L.NAME.cell, L.NAME.merge_to))]))
 
     # The tool block (meta data and live checks) right of the print area.
     for label in L.TOOL_LABELS:
@@ -440,7 +426,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         _formula(ws, f"{udf_col}{row}", F.udf_check(row), fmt.tool,
                  F.UDF_FALLBACK if ind and ind.value else "")
         if ind:
-            ws.set_row(row - 1, _row_height([(getattr(ind, k), w) for k, w in widths.items()]))
+            ws.set_row(row - 1, row_height([(getattr(ind, k), w) for k, w in widths.items()]))
     first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
     ws.conditional_format(f"A{first}:{L.LAST_COL}{last}", {
         "type": "formula", "criteria": f"=COUNTA($A{first}:${L.LAST_COL}{first})>0",

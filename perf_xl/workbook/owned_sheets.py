@@ -19,6 +19,7 @@ from ..model import CHECKPOINTS, FUNDING_LINES, Department, Project
 from ..summary import planned_spend
 from . import layout as L
 from .patch import Chart, Formula, Link, SheetSpec
+from .sizing import row_height
 
 _SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 LEVEL1_GROUPS = ("产出", "效益", "满意度")
@@ -41,6 +42,7 @@ _LINE_SUMS = {
     "错误": "错误", "警告": "警告", "提示": "提示",
 }
 LINE_HEADER_ROW = 5
+NAME_WIDTH = 44  # the 项目名称 column of the project list
 CHART_ROWS = 18  # rows reserved for the two charts
 
 
@@ -101,6 +103,7 @@ def summary_sheet(dept: Department, findings: Iterable[Mapping[str, Any]] | None
         r = first + i
         for caption, (value, style) in _list_row(p, counts).items():
             spec.put(f"{col[caption]}{r}", value, style)
+        spec.heights[r] = row_height([(p.name, NAME_WIDTH), (p.funding_line, 16)])
     rng = {c: f"${col[c]}${first}:${col[c]}${last}" for c in LIST_COLUMNS}
 
     # -- by funding line: SUMIFS over the list
@@ -150,7 +153,7 @@ def summary_sheet(dept: Department, findings: Iterable[Mapping[str, Any]] | None
              "右侧灰色表头的辅助列供汇总公式使用，不打印。", "small")
     spec.merges.append(f"A{sign + 1}:{last_printed}{sign + 1}")
 
-    widths = {"A": 24, "B": 16, "C": 24, "D": 44}
+    widths = {"A": 24, "B": 16, "C": 24, "D": NAME_WIDTH}
     for j in range(1, len(LIST_COLUMNS) + 1):
         spec.widths[L.col_letter(j)] = widths.get(L.col_letter(j), 12 if j <= len(LIST_PRINTED) else 11)
     spec.widths[col["审核意见"]] = 24
