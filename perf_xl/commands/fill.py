@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import PerfXLError
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from ..spendplan import PROFILE_NAMES
@@ -16,8 +18,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="主工作簿 .xlsm")
     p.add_argument("--profile", help="支出计划模板：" + "、".join(PROFILE_NAMES))
     p.add_argument("--overwrite", action="store_true", help="用模板数值覆盖已填写的数值（会列出每处改动）")
+    p.add_argument("--monthly", metavar="金额,…",
+                   help="按月度付款计划填写一个项目：12 个月的计划支出（万元，逗号分隔，空为 0），"
+                        "换算为 3月底/6月底/10月底/12月底 的累计比例；须同时用 --project 指定项目")
+    p.add_argument("--project", metavar="序号或编码", help="只填写这个项目（序号、项目编码或工作表名）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要填写的内容，不修改文件")
     p.set_defaults(run=run)
+
+
+def _find_project(dept, key: str):
+    """A project by 序号, 项目编码 or sheet name."""
+    for p in dept.projects:
+        if key in (str(p.seq), f"{p.seq:02d}", p.code, p.sheet):
+            return p
+    raise PerfXLError(f"找不到项目「{key}」（可用序号、项目编码或工作表名）")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +42,22 @@ def run(args: argparse.Namespace) -> int:
     path = require_workbook(args.file)
     book = FileAdapter(path)
     read = read_book(book)
-    outcome = fill(read.department, profile=args.profile, overwrite=args.overwrite)
+    dept = read.department
+    profile: object = args.profile
+    if args.project:
+        dept.projects = [_find_project(dept, args.project)]
+    if args.monthly is not None:
+        from ..spendplan import plan_from_monthly
+
+        if not args.project:
+            raise PerfXLError("--monthly 是一个项目的月度计划，请用 --project 指定项目")
+        if args.profile:
+            raise PerfXLError("--monthly 与 --profile 只能选一个")
+        plan, notes = plan_from_monthly(args.monthly.replace("，", ",").split(","), dept.projects[0].budget)
+        profile = plan
+        for note in notes:
+            print("注意：" + note)
+    outcome = fill(dept, profile=profile, overwrite=args.overwrite)
     for line in outcome.details:
         print(line)
     for problem in read.problems:
