@@ -195,14 +195,7 @@ def read_one(path: Path, name: str, config: RuleConfig | None = None) -> Input |
 
 def reason_of(exc: PerfXLError) -> str:
     """The message with its place inside the file (line, sheet, cell), without the path."""
-    where = []
-    if exc.line is not None:
-        where.append(f"第 {exc.line} 行")
-    if exc.sheet:
-        where.append(f"工作表「{exc.sheet}」")
-    if exc.cell:
-        where.append(f"单元格 {exc.cell}")
-    return ("，".join(where) + "：" if where else "") + exc.message
+    return exc.describe(with_path=False)
 
 
 def _read_job(job: tuple[int, Path, str, Any]) -> tuple[int, Input | Skipped]:

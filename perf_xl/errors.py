@@ -25,9 +25,10 @@ class PerfXLError(Exception):
         self.cell = cell
         super().__init__(self.describe())
 
-    def describe(self) -> str:
+    def describe(self, *, with_path: bool = True) -> str:
+        """ "path，第 N 行，工作表「…」，单元格 C4：message" (the path left out on request)."""
         where = []
-        if self.path:
+        if self.path and with_path:
             where.append(str(self.path))
         if self.line is not None:
             where.append(f"第 {self.line} 行")

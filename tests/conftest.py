@@ -15,6 +15,19 @@ from support.rich import rich_department
 from perf_xl.model import Department
 
 
+@pytest.fixture(scope="session")
+def example_book(tmp_path_factory) -> Path:
+    """The bundled 2024 document built as the master workbook, once per session
+    (read-only: copy it before changing it)."""
+    from support.example import example_department
+
+    from perf_xl.workbook.build import build_workbook
+
+    path = tmp_path_factory.mktemp("example") / "PerformanceTargets.xlsm"
+    build_workbook(example_department(), path)
+    return path
+
+
 @pytest.fixture
 def rich() -> Department:
     return rich_department()

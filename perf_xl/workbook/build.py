@@ -24,7 +24,7 @@ from . import formulas as F
 from . import layout as L
 from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
 from .patch import STYLES, Formula, Link, SheetSpec, plain
-from .sizing import row_height
+from .sizing import display_width, row_height
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
 
 FONT = "宋体"
@@ -383,8 +383,10 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.FUNDING_LINE.cell, L.FUNDING_LINE.merge_to, project.funding_line, fmt.center)
     ws.merge_range(f"{L.STATUS}:{L.STATUS_MERGE}", "", fmt.center)
 
-    for row in (4, 6, 7, 8):  # captions of column A wrap onto two lines
-        ws.set_row(row - 1, 27)
+    for label in L.LABELS:  # captions too wide for column A wrap onto two lines
+        row, col = L.split_a1(label.cell)
+        if col == 1 and display_width(label.text) > COL_WIDTHS["A"]:
+            ws.set_row(row - 1, 27)
     text_width = _span_width(L.PURPOSE.cell, L.PURPOSE.merge_to)
     ws.set_row(L.split_a1(L.PURPOSE.cell)[0] - 1, row_height([(project.purpose, text_width)]))
     ws.set_row(L.split_a1(L.GOAL.cell)[0] - 1, row_height([(project.goal, text_width)]))

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from support.cli import cli
-from support.example import example_department
 
-from perf_xl.workbook.build import build_workbook
 from perf_xl.workbook.grid import load_grids
-
-
-@pytest.fixture(scope="session")
-def example_book(tmp_path_factory) -> Path:
-    """The bundled 2024 document built as the master workbook (read-only: copy to change)."""
-    path = tmp_path_factory.mktemp("example") / "PerformanceTargets.xlsm"
-    build_workbook(example_department(), path)
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,6 @@ from perf_xl.model import CHECKPOINTS
 from perf_xl.operations import findings_of
 from perf_xl.sinks import bureau
 from perf_xl.sources import load
-from perf_xl.workbook.build import build_workbook
 from perf_xl.workbook.read import ReadResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,12 +38,6 @@ def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "perf_xl", *args], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, **(env or {})}, timeout=600)
 
-
-@pytest.fixture(scope="module")
-def example_book(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("example") / "绩效目标.xlsm"
-    build_workbook(example_department(), path)
-    return path
 
 
 @pytest.fixture(scope="module")

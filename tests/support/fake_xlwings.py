@@ -24,25 +24,12 @@ from typing import Any
 
 from xlwings.base_classes import _UNSET  # xlwings' "argument not given" (shown as ...)
 
+from perf_xl.workbook.layout import col_index, col_letter
+
 _A1 = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?$")
 DEFAULT_WIDTH = 8.43
 DEFAULT_HEIGHT = 15.0
 DEFAULT_FONT = {"name": "Calibri", "size": 11.0, "bold": False, "italic": False, "color": (0, 0, 0)}
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_letter(index: int) -> str:
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _hex_to_rgb(text: str) -> tuple[int, int, int]:
@@ -391,8 +378,8 @@ def _bounds(ref) -> tuple[int, int, int, int]:
     m1, m2 = _A1.match(first), _A1.match(last or first)
     if not m1 or not m2:
         raise ValueError(f"bad address {ref!r}")
-    c1 = _col_index(m1.group(1)) if m1.group(1) else 1
-    c2 = _col_index(m2.group(1)) if m2.group(1) else 16384
+    c1 = col_index(m1.group(1)) if m1.group(1) else 1
+    c2 = col_index(m2.group(1)) if m2.group(1) else 16384
     r1 = int(m1.group(2)) if m1.group(2) else 1
     r2 = int(m2.group(2)) if m2.group(2) else 1048576
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
@@ -464,10 +451,10 @@ class FakeRange:
         if include_sheetname or external:
             raise NotImplementedError("sheet-qualified addresses")
         d_r, d_c = ("$" if row_absolute else ""), ("$" if column_absolute else "")
-        first = f"{d_c}{_col_letter(self._c1)}{d_r}{self._r1}"
+        first = f"{d_c}{col_letter(self._c1)}{d_r}{self._r1}"
         if (self._r1, self._c1) == (self._r2, self._c2):
             return first
-        return f"{first}:{d_c}{_col_letter(self._c2)}{d_r}{self._r2}"
+        return f"{first}:{d_c}{col_letter(self._c2)}{d_r}{self._r2}"
 
     # -- values --
     @property
@@ -533,7 +520,7 @@ class FakeRange:
                 continue
             if single and (r1, c1) == (m[0], m[1]):
                 continue  # the top-left cell of a merged area stands for it
-            raise MergedCellError(f"{_col_letter(c1)}{r1}:{_col_letter(c2)}{r2} cuts a merged area")
+            raise MergedCellError(f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2} cuts a merged area")
 
     def clear_contents(self) -> None:
         self._check_merges(self._r1, self._c1, self._r2, self._c2)

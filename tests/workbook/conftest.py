@@ -13,12 +13,3 @@ def sample_book(tmp_path_factory) -> Path:
     build_workbook(sample_department(), path)
     return path
 
-
-@pytest.fixture(scope="session")
-def example_book(tmp_path_factory) -> Path:
-    """The real 2024 document built once per session (copy it before changing it)."""
-    from support.example import example_department
-
-    path = tmp_path_factory.mktemp("example") / "PerformanceTargets.xlsm"
-    build_workbook(example_department(), path)
-    return path
