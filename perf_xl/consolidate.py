@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import PerfXLError
 from .model import Department
 from .summary import Summary, summarize, unit_label
+from .vocabulary import ERROR, SEVERITIES, severity_label
 
 if TYPE_CHECKING:
     from .rules import RuleConfig
@@ -90,7 +91,7 @@ class Consolidation:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.get("severity") == "error")
+        return sum(1 for f in self.findings if f.get("severity") == ERROR)
 
     @property
     def exit_code(self) -> int:
@@ -106,12 +107,11 @@ class Consolidation:
             if isinstance(e, Skipped):
                 rows.append({"文件": e.name, "状态": FILE_SKIPPED, "说明": e.reason})
                 continue
-            counts = _severity_counts(e.findings)
             rows.append({
                 "文件": e.name, "状态": FILE_READ, "类型": KIND_LABELS.get(e.kind, e.kind),
                 "单位": unit_label(e.department, unit_index[id(e)]),
                 "项目数": len(e.department.projects), "预算数": e.department.total_budget,
-                "错误": counts["error"], "警告": counts["warning"], "提示": counts["info"],
+                **_severity_counts(e.findings),
                 "说明": "；".join(e.remarks),
             })
         return rows
@@ -390,9 +390,10 @@ def _notes(entries: list[Input | Skipped], inputs: list[Input]) -> list[str]:
 
 
 def _severity_counts(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0}
+    """错误/警告/提示 -> how many of a file's findings (department-wide ones too)."""
+    counts = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
-        sev = f.get("severity")
-        if sev in counts:
-            counts[sev] += 1
+        label = severity_label(f.get("severity"))
+        if label:
+            counts[label] += 1
     return counts

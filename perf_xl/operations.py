@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .model import Department
+from .vocabulary import ERROR, INFO, SEVERITY_KEYS, WARNING, status_of
 from .workbook import layout as L
 from .workbook.grid import Grid
 from .workbook.patch import Mark, Patch
@@ -62,7 +63,7 @@ def fill(dept: Department, profile: str | None = None, overwrite: bool = False) 
 
 
 # -- validate ----------------------------------------------------------------------------------
-def layout_findings(problems: list[LayoutProblem], dept: Department) -> list[Finding]:
+def layout_findings(problems: list[LayoutProblem]) -> list[Finding]:
     """PT502 findings for sheets whose layout a user broke."""
     from .rules.finding import make_finding
 
@@ -72,7 +73,7 @@ def layout_findings(problems: list[LayoutProblem], dept: Department) -> list[Fin
 def findings_of(read: ReadResult, config: RuleConfig | None = None) -> list[Finding]:
     from .rules import validate
 
-    return layout_findings(read.problems, read.department) + validate(read.department, config)
+    return layout_findings(read.problems) + validate(read.department, config)
 
 
 def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "",
@@ -87,12 +88,11 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
     # where we would write, and only its PT502 marks go onto it.
     for sheet in (p.sheet for p in read.department.projects if p.sheet):
         mine = [f for f in findings if f.sheet == sheet]
-        counts = {s: sum(1 for f in mine if f.severity == s) for s in ("error", "warning", "info")}
-        status = "错误" if counts["error"] else "警告" if counts["warning"] else "通过"
-        patch.set(sheet, L.STATUS, status)
-        for cell, sev in zip(L.COUNT_CELLS, ("error", "warning", "info"), strict=True):
+        counts = {s: sum(1 for f in mine if f.severity == s) for s in SEVERITY_KEYS}
+        patch.set(sheet, L.STATUS, status_of(counts[ERROR], counts[WARNING]))
+        for cell, sev in zip(L.COUNT_CELLS, SEVERITY_KEYS, strict=True):
             patch.set(sheet, cell, counts[sev])
-        categories = list(dict.fromkeys(f.category for f in mine if f.severity != "info"))
+        categories = list(dict.fromkeys(f.category for f in mine if f.severity != INFO))
         patch.set(sheet, L.REVIEW_CELL, "；".join(categories))
     for f in findings:
         if f.sheet and f.cell:
@@ -101,8 +101,8 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
 
 
 def status_text(findings: list[Finding], dept: Department) -> str:
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = sum(1 for f in findings if f.severity == "warning")
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = sum(1 for f in findings if f.severity == WARNING)
     infos = len(findings) - errors - warnings
     return (f"已校验 {len(dept.projects)} 个项目：错误 {errors} 处，警告 {warnings} 处，提示 {infos} 处"
             if findings else f"已校验 {len(dept.projects)} 个项目，未发现问题")

@@ -22,35 +22,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
 
+from .conventions import CUSTOM_PROFILE, DEFAULT_PROFILE, PROFILE_NAMES, PROFILES
 from .errors import PerfXLError
 from .model import CHECKPOINTS, Department, Project, decimal_text
+from .vocabulary import CENT, MONEY_TOLERANCE
 from .workbook.layout import PLAN_PROFILE, cell_of
 
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
-MONEY_TOLERANCE = Decimal("0.005")  # 万元, as in RULES.md
-
-DEFAULT_PROFILE = "序时进度"
-CUSTOM_PROFILE = "自定义"
 _ONE_OFF = "一次性"
-
-
-def _plan(*values: str) -> tuple[Decimal, ...]:
-    return tuple(Decimal(v) for v in values)
-
-
-# Name -> cumulative % at 3月底 / 6月底 / 10月底 / 12月底. The keys are what the 代码表
-# drop-down lists; "一次性（N月底）" carries the checkpoint a one-off payment falls in.
-PROFILES: dict[str, tuple[Decimal, ...]] = {
-    "序时进度": _plan("25", "50", "75", "100"),  # the common standard, by quarter
-    "按月均衡": _plan("25", "50", "83.33", "100"),  # monthly wages: 3/12, 6/12, 10/12
-    "一次性": _plan("0", "0", "100", "100"),  # one payment, by 10月底
-    "一次性（3月底）": _plan("100", "100", "100", "100"),
-    "一次性（6月底）": _plan("0", "100", "100", "100"),
-    "一次性（12月底）": _plan("0", "0", "0", "100"),
-    "前置": _plan("50", "100", "100", "100"),  # front-loaded
-}
-PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
 
 _MONTH_OF = {cp: int(cp[: -len("月底")]) for cp in CHECKPOINTS}  # "3月底" -> 3
 _ONE_OFF_AT = re.compile(r"^一次性[（(]?(\d{1,2})(?:月底?)?[)）]?$")
@@ -65,19 +44,15 @@ def pct_text(value: Decimal | str | None) -> str:
     return decimal_text(value) + "%"
 
 
-def _checkpoint_index(at: object) -> int:
-    """A checkpoint given as "6月底", "6 月底", "6" or 6 (the month) -> its index."""
+def checkpoint_index(at: object) -> int:
+    """0-based index of a checkpoint given as "6月底", "6 月底", "6" or 6 (the month);
+    PerfXLError otherwise."""
     text = "".join(str(at).split())
     month = text[: -len("月底")] if text.endswith("月底") else text.rstrip("月")
     for i, cp in enumerate(CHECKPOINTS):
         if month == str(_MONTH_OF[cp]):
             return i
     raise PerfXLError(f"无法识别的支出时点「{at}」，应为 {'、'.join(CHECKPOINTS)} 之一")
-
-
-def checkpoint_index(at: object) -> int:
-    """0-based index of a checkpoint given as "6月底", "6 月底", "6" or 6; PerfXLError otherwise."""
-    return _checkpoint_index(at)
 
 
 def _one_off_name(index: int) -> str:
@@ -92,7 +67,7 @@ def canonical_profile(name: str) -> str:
         return text
     m = _ONE_OFF_AT.match(text)
     if m:
-        return _one_off_name(_checkpoint_index(m.group(1)))
+        return _one_off_name(checkpoint_index(m.group(1)))
     raise PerfXLError(f"无法识别的支出计划模板「{name}」，可选：{'、'.join(PROFILE_NAMES)}")
 
 
@@ -103,7 +78,7 @@ def profile_plan(name: str, *, at: object = None) -> list[Decimal]:
     if at is not None:
         if not key.startswith(_ONE_OFF):
             raise PerfXLError(f"只有「{_ONE_OFF}」模板可以指定支出时点，「{key}」不能")
-        key = _one_off_name(_checkpoint_index(at))
+        key = _one_off_name(checkpoint_index(at))
     return list(PROFILES[key])
 
 

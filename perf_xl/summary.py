@@ -20,29 +20,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from .conventions import (
+    LEVEL1_GROUPS,
+    NO_FUNDING_LINE,
+    OTHER_GROUP,
+    ZERO,
+    carried_levels,
+    compact,
+    cost_indicator_value,
+    funding_line_label,
+    level1_group,
+    planned_spend,
+)
 from .errors import PerfXLError
 from .model import CHECKPOINTS, FUNDING_LINES, Department, Project
+from .vocabulary import (
+    ERROR_LABEL,
+    NOT_VALIDATED,
+    SEVERITIES,
+    WARNING_LABEL,
+    severity_label,
+    status_of,
+)
+
+__all__ = [  # the definitions the summary follows, re-exported for its callers
+    "NO_FUNDING_LINE",
+    "Summary",
+    "cost_indicator_value",
+    "funding_line_label",
+    "planned_spend",
+    "project_frame",
+    "summarize",
+    "summary_frame",
+    "unit_frame",
+    "unit_label",
+]
 
 TOTAL_LABEL = "合计"
-NO_FUNDING_LINE = "（未填资金来源）"
-NOT_VALIDATED = "未校验"
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
-
-SEVERITIES: tuple[str, ...] = ("错误", "警告", "提示")
-_SEVERITY = {
-    "error": "错误", "warning": "警告", "info": "提示",
-    "错误": "错误", "警告": "警告", "提示": "提示",
-}
-STATUS_OK = "通过"
-
-LEVEL1_GROUPS: tuple[str, ...] = ("产出", "效益", "满意度")
 SPEND_COLUMNS: tuple[str, ...] = tuple(f"{cp}累计支出" for cp in CHECKPOINTS)
 INDICATOR_COLUMNS: tuple[str, ...] = (
-    "指标数", *(f"{g}指标数" for g in LEVEL1_GROUPS), "其他指标数",
+    "指标数", *(f"{g}指标数" for g in (*LEVEL1_GROUPS, OTHER_GROUP)),
 )
 INCOMPLETE_COLUMN = "计划不完整项目数"
 METRIC_COLUMNS: tuple[str, ...] = (
@@ -60,46 +80,17 @@ MONEY_COLUMNS: tuple[str, ...] = ("预算数", "财政资金", "其他资金", *
 _NOTE_NAMES = 10  # projects named in one note before "等"
 
 
-def _compact(text: str | None) -> str:
-    return "".join((text or "").split())
-
-
-def funding_line_label(project: Project) -> str:
-    return _compact(project.funding_line) or NO_FUNDING_LINE
-
-
 def unit_label(dept: Department, index: int = 0) -> str:
     return " ".join(x for x in (dept.unit_code.strip(), dept.unit_name.strip()) if x) or (
         f"单位{index + 1}"
     )
 
 
-def planned_spend(budget: Decimal | None, percent: Decimal | None) -> Decimal:
-    """ROUND(预算数 × % / 100, 2), half away from zero like Excel's ROUND; 0 if missing."""
-    if budget is None or percent is None:
-        return ZERO
-    return (budget * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def cost_indicator_value(project: Project) -> str:
-    """The 指标值 of the first 成本指标 (second level, or first level as some provinces
-    have it); a blank level cell continues the one above (merged cells)."""
-    level1 = level2 = ""
-    for ind in project.indicators:
-        level1 = _compact(ind.level1) or level1
-        level2 = _compact(ind.level2) or level2
-        if level2.startswith("成本") or level1.startswith("成本"):
-            return (ind.value or "").strip()
-    return ""
-
-
-def _level1_counts(project: Project) -> dict[str, int]:
+def level1_counts(project: Project) -> dict[str, int]:
+    """指标数 and the count of each 一级指标 group (blank cells carried on)."""
     counts = dict.fromkeys(INDICATOR_COLUMNS, 0)
-    level1 = ""
-    for ind in project.indicators:
-        level1 = _compact(ind.level1) or level1
-        group = next((g for g in LEVEL1_GROUPS if level1.startswith(g)), None)
-        counts[f"{group}指标数" if group else "其他指标数"] += 1
+    for _ind, level1, _level2 in carried_levels(project.indicators):
+        counts[f"{level1_group(level1)}指标数"] += 1
         counts["指标数"] += 1
     return counts
 
@@ -121,11 +112,7 @@ class _Facts:
     def status(self, validated: bool) -> str:
         if not validated:
             return NOT_VALIDATED
-        if self.severities["错误"]:
-            return "错误"
-        if self.severities["警告"]:
-            return "警告"
-        return STATUS_OK
+        return status_of(self.severities[ERROR_LABEL], self.severities[WARNING_LABEL])
 
 
 def _facts_of(dept: Department, index: int) -> list[_Facts]:
@@ -141,7 +128,7 @@ def _facts_of(dept: Department, index: int) -> list[_Facts]:
                 line=funding_line_label(p),
                 spend=[planned_spend(p.budget, v) for v in plan[: len(CHECKPOINTS)]],
                 missing=[cp for cp, v in zip(CHECKPOINTS, plan, strict=False) if v is None],
-                counts=_level1_counts(p),
+                counts=level1_counts(p),
             )
         )
     return out
@@ -149,7 +136,7 @@ def _facts_of(dept: Department, index: int) -> list[_Facts]:
 
 def _severity(finding: Mapping[str, Any]) -> str:
     raw = str(finding.get("severity", "")).strip()
-    sev = _SEVERITY.get(raw.lower()) or _SEVERITY.get(raw)
+    sev = severity_label(raw)
     if sev is None:
         raise PerfXLError(
             f"校验结果 {finding.get('code', '')} 的级别「{raw}」无法识别，"
@@ -164,7 +151,7 @@ def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapp
     # of a key wins (a code on two sheets, PT103, is told apart by the sheet).
     index: dict[tuple, _Facts] = {}
     for f in facts:
-        code, sheet, unit = _compact(f.project.code), f.project.sheet or "", f.unit_index
+        code, sheet, unit = compact(f.project.code), f.project.sheet or "", f.unit_index
         for key in (
             ("usc", unit, sheet, code), ("us", unit, sheet), ("uc", unit, code),
             ("sc", sheet, code), ("c", code), ("s", sheet),
@@ -176,7 +163,7 @@ def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapp
     unassigned = []
     for finding in findings:
         sev = _severity(finding)
-        code = _compact(finding.get("project_code"))
+        code = compact(finding.get("project_code"))
         sheet = str(finding.get("sheet") or "")
         unit_code = str(finding.get("unit_code") or "").strip()
         unit_index = finding.get("unit_index")

@@ -11,6 +11,7 @@ from _court_sample import court_department, load_example, other_department
 from perf_xl import summary as sm
 from perf_xl.errors import PerfXLError
 from perf_xl.model import CHECKPOINTS, FUNDING_LINES, Indicator, Project
+from perf_xl.vocabulary import STATUS_OK
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -221,7 +222,7 @@ def test_unknown_severity_is_a_clear_error():
 
 def test_empty_findings_list_means_validated_and_clean():
     s = sm.summarize(court_department(), [])
-    assert {r["校验状态"] for r in s.projects} == {sm.STATUS_OK}
+    assert {r["校验状态"] for r in s.projects} == {STATUS_OK}
 
 
 # -- several departments -----------------------------------------------------------------

@@ -25,7 +25,8 @@ from typing import Any
 
 from ..workbook import layout as L
 from ..workbook.grid import Grid
-from ..workbook.patch import MARK_COLORS, STYLES, Chart, Formula, Link, Mark, Patch, SheetSpec
+from ..workbook.patch import MARK_COLORS, Chart, Formula, Link, Mark, Patch, SheetSpec
+from ..workbook.styles import STYLES
 
 NOTE_PREFIX = "[perf_xl] "
 _MARK_RGB = {tuple(int(c[i:i + 2], 16) for i in (0, 2, 4)) for c in MARK_COLORS.values()}

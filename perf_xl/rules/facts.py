@@ -11,8 +11,9 @@ from functools import cached_property, lru_cache
 
 from ..model import Indicator, Project
 from ..values import MONEY_FACTORS, ParsedValue, parse_value
+from ..vocabulary import MONEY_TOLERANCE
 
-TOLERANCE = Decimal("0.005")  # 万元, for every money comparison
+TOLERANCE = MONEY_TOLERANCE  # 万元, for every money comparison
 
 # The indicator tree, names without the trailing 指标.
 TREE: dict[str, tuple[str, ...]] = {

@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+from ..vocabulary import ERROR as ERROR
+from ..vocabulary import INFO as INFO
+from ..vocabulary import SEVERITY_KEYS as SEVERITIES
+from ..vocabulary import SEVERITY_LABELS as SEVERITY_LABELS
+from ..vocabulary import WARNING as WARNING
 
 # The finance bureau's standard review wording (审核意见).
 INCOMPLETE = "指标不够完整"

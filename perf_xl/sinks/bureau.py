@@ -29,7 +29,10 @@ from typing import Any
 from .. import __version__
 from ..errors import PerfXLError
 from ..model import CHECKPOINTS, Department
-from ..summary import SEVERITIES, TOTAL_LABEL, Summary, summarize, unit_label
+from ..summary import TOTAL_LABEL, Summary, summarize, unit_label
+from ..vocabulary import ERROR, SEVERITIES, STATUS_COLORS, severity_label
+from ..workbook.sizing import display_width as _display_width
+from ..workbook.styles import STYLES, TOTAL_VARIANT, severity_style, xlsx_page_setup
 
 SHEET_LINES = "按资金来源汇总"
 SHEET_UNITS = "按单位汇总"
@@ -43,13 +46,6 @@ TITLE_ROW, INFO_ROW = 1, 2
 HEADER_ROW = 4  # first header row of every table (a grouped header takes rows 4 and 5)
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # what Excel/WPS/LibreOffice would evaluate
-MONEY_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "0.00%"
-
-_SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示",
-                  "错误": "错误", "警告": "警告", "提示": "提示"}
-FONT = "宋体"
-HEADING_FONT = "黑体"
 
 
 @dataclass(frozen=True)
@@ -294,7 +290,7 @@ def _finding_rows(findings: list[dict], depts: list[Department], start: int,
             "单位": labels[index] if index is not None else str(f.get("unit") or ""),
             "来源文件": str(f.get("source") or ""),
             "序号": n,
-            "级别": _SEVERITY_TEXT.get(sev, sev),
+            "级别": severity_label(sev) or sev,
             "代码": f.get("code") or "",
             "审核意见": f.get("category") or "",
             "项目编码": f.get("project_code") or "",
@@ -312,36 +308,18 @@ def _file_row(n: int, f: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _sheet_setup(ws):
-    ws.set_paper(9)  # A4
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
-    ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-    ws.set_footer("&L&A&R第 &P 页，共 &N 页")
+    xlsx_page_setup(ws, landscape=True)
     return ws
 
 
-_STATUS_COLORS = {
-    "错误": ("#FFC7CE", "#9C0006"), "警告": ("#FFEB9C", "#9C5700"), "提示": ("#DDEBF7", "#1F4E79"),
-    "通过": ("#C6EFCE", "#006100"), FILE_SKIPPED: ("#FFC7CE", "#9C0006"),
-}
-_BORDERED = {
-    "head": {"bold": True, "align": "center", "bg_color": "#D9E1F2"},
-    "text": {"align": "left"},
-    "long": {"align": "left"},
-    "status": {"align": "center"},
-    "int": {"align": "center", "num_format": "0"},
-    "money": {"align": "right", "num_format": MONEY_FORMAT},
-    "percent": {"align": "center", "num_format": PERCENT_FORMAT},
-}
-_PLAIN = {
-    "run": {},
-    "title": {"font_name": HEADING_FONT, "font_size": 14, "bold": True, "align": "center"},
-    "info": {"align": "left"},
-    "unit": {"align": "right"},
-    "note": {"font_size": 9, "font_color": "#595959", "text_wrap": True, "align": "left", "valign": "top"},
-    "sign": {"align": "left"},
-}
+# status word -> (fill, font) of the 校验状态 / 级别 / 状态 cells showing it
+_STATUS_STYLES = {**{word: {"bg_color": "#" + fill, "font_color": "#" + font}
+                     for word, (fill, font) in STATUS_COLORS.items()},
+                  FILE_SKIPPED: severity_style(ERROR)}
+# column kind -> STYLES key
+_KIND_STYLES = {"head": "head", "text": "cell", "long": "cell", "status": "center", "int": "int",
+                "money": "money", "percent": "percent", "run": "run", "title": "title",
+                "info": "line_left", "unit": "line_right", "note": "note", "sign": "line_left"}
 NUMERIC_KINDS = ("int", "money", "percent")
 
 
@@ -356,16 +334,11 @@ class _Formats:
         key = (kind, variant, quote)
         fmt = self._cache.get(key)
         if fmt is None:
-            props: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-            if kind in _PLAIN:
-                props.update(_PLAIN[kind])
-            else:
-                props.update({"border": 1, "text_wrap": True, **_BORDERED[kind]})
-                if variant == "total":
-                    props.update({"bold": True, "bg_color": "#F2F2F2"})
-                elif variant in _STATUS_COLORS:
-                    bg, fg = _STATUS_COLORS[variant]
-                    props.update({"bg_color": bg, "font_color": fg})
+            props: dict[str, Any] = dict(STYLES[_KIND_STYLES[kind]])
+            if variant == "total":
+                props.update(TOTAL_VARIANT)
+            elif variant in _STATUS_STYLES:
+                props.update(_STATUS_STYLES[variant])
             if quote:
                 props["quote_prefix"] = True
             fmt = self._cache[key] = self.book.add_format(props)
@@ -520,11 +493,6 @@ class _Table:
         step = max(len(self.cols) // 4, 1)
         for k, caption in enumerate(("单位负责人：", "财务负责人：", "填表人：", f"填报日期：{today:%Y年%m月%d日}")):
             self.ws.write_string(row, k * step, caption, self.formats("sign"))
-
-
-def _display_width(text: str) -> int:
-    """Columns the text takes: 2 for a CJK character (3 bytes in UTF-8), 1 for ASCII."""
-    return len(text) + (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
 
 
 ROW_LINE = 13.0  # points per line of 10 pt text

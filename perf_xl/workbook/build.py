@@ -16,24 +16,20 @@ from pathlib import Path
 
 from .. import __version__, indicator_tree
 from ..atomic import atomic_target
+from ..conventions import PROFILE_NAMES as PLAN_PROFILES
+from ..conventions import compact, planned_spend
 from ..model import FUNDING_LINES, Department, Project
-from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
-from ..summary import planned_spend
 from ..values import OPERATORS
+from ..vocabulary import ERROR_LABEL, MONEY_TOLERANCE, STATUS_OK, WARNING_LABEL
 from . import formulas as F
 from . import layout as L
 from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
-from .patch import STYLES, Formula, Link, SheetSpec, plain
+from .patch import Formula, Link, SheetSpec, plain
 from .sizing import display_width, row_height
+from .styles import STYLES, xlsx_page_setup
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
 
-FONT = "宋体"
-HEADING_FONT = "黑体"
-COL_WIDTHS = {"A": 11, "B": 11, "C": 16, "D": 14, "E": 14, "F": 13, "G": 18,
-              "H": 2, "I": 16, "J": 14, "K": 26}
-MONEY_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "0%"
-PERCENT_FRACTION_FORMAT = "0.00%"
+COL_WIDTHS = L.PROJECT_COL_WIDTHS
 
 Progress = Callable[[str], None]
 
@@ -106,10 +102,9 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
         for i, project in enumerate(dept.projects, 1):
             if progress:
                 progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
-            _write_project(sheets[project.sheet or ""], project, dept, fmt)
-        specs: dict[str, object] = {}
-        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, today=today), specs)
-        render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), specs)
+            write_project_sheet(sheets[project.sheet or ""], project, dept, fmt)
+        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, today=today), fmt)
+        render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), fmt)
         _write_codes(sheets[L.CODES_SHEET], dept, fmt)
         _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
         book.define_name("perf_xl_version", f'="{__version__}"')
@@ -129,7 +124,7 @@ def _Worksheet(book):
       runs, which is escaped and reads back as the same text."""
     from xlsxwriter.worksheet import Worksheet
 
-    run = book.add_format({"font_name": FONT, "font_size": 10})
+    run = book.add_format(STYLES["run"])
 
     class ClassicFormulaWorksheet(Worksheet):
         def _prepare_formula(self, formula, expand_future_functions=False):
@@ -145,46 +140,24 @@ def _Worksheet(book):
 
 # -- formats ---------------------------------------------------------------------------------
 class _Formats:
+    """XlsxWriter formats by STYLES key, made once per workbook: ``fmt.money``, ``fmt("money")``."""
+
     def __init__(self, book) -> None:
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
-        border = {**base, "border": 1}
+        self._book = book
+        self._cache: dict[str, object] = {}
 
-        def add(**kw):
-            return book.add_format({**base, **kw})
+    def __call__(self, key: str | None):
+        if key is None:
+            return None
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._book.add_format(STYLES[key])
+        return fmt
 
-        self.title = add(font_name=HEADING_FONT, font_size=14, bold=True, align="center")
-        self.text = add()
-        self.small = add(font_size=9, font_color="#595959")
-        self.label = book.add_format({**border, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
-        self.cell = book.add_format({**border, "align": "left"})
-        self.center = book.add_format({**border, "align": "center"})
-        self.money = book.add_format({**border, "num_format": MONEY_FORMAT, "align": "right"})
-        self.percent = book.add_format({**border, "num_format": PERCENT_FORMAT, "align": "center"})
-        self.amount = book.add_format({**border, "num_format": MONEY_FORMAT, "align": "center",
-                                       "font_color": "#404040"})
-        self.ind = book.add_format({**base, "align": "left"})  # indicator cells: borders by CF
-        self.ind_center = book.add_format({**base, "align": "center"})
-        self.tool_label = add(bold=True, font_color="#1F4E79", bg_color="#DDEBF7", border=1)
-        self.tool = add(font_color="#1F4E79", border=1)
-        self.tool_num = add(font_color="#1F4E79", border=1, num_format=MONEY_FORMAT)
-        self.head = book.add_format({**border, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
-        self.section = add(font_name=HEADING_FONT, font_size=12, bold=True)
-        self.paragraph = add(align="left", valign="top")
-        self.cf_border = book.add_format({"border": 1})
-        self.cf_repeat = book.add_format({"font_color": "#A6A6A6"})
-        self.cf_fraction = book.add_format({"num_format": PERCENT_FRACTION_FORMAT})
-        self.cf_error = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.cf_warning = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
-        self.cf_ok = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
-        plain = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
-        self.home_title = book.add_format({**plain, "font_name": HEADING_FONT, "font_size": 18,
-                                           "bold": True})
-        self.home_section = book.add_format({**plain, "font_name": HEADING_FONT, "font_size": 12,
-                                             "bold": True})
-        self.home_label = book.add_format({**plain, "bold": True})
-        self.home_value = book.add_format({**plain, "align": "left"})
-        self.home_money = book.add_format({**plain, "align": "left", "num_format": MONEY_FORMAT})
-        self.home_text = book.add_format({**plain, "text_wrap": True})
+    def __getattr__(self, key: str):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self(key)
 
 
 def _span_width(first: str, last: str | None) -> float:
@@ -225,19 +198,8 @@ def _set_widths(ws) -> None:
 
 def _page_setup(ws, *, landscape: bool = False, repeat_row: int | None = None,
                 area: str | None = None) -> None:
-    ws.set_paper(9)  # A4
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75)
-    ws.set_footer("&L&A&R第 &P 页，共 &N 页")
-    if repeat_row is not None:
-        ws.repeat_rows(repeat_row - 1)
-    if area:
-        ws.print_area(area)
+    xlsx_page_setup(ws, landscape=landscape, area=area,
+                    repeat_rows=(repeat_row, repeat_row) if repeat_row is not None else None)
 
 
 # -- 首页 ---------------------------------------------------------------------------------------
@@ -306,14 +268,14 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
     row = L.DEPT_FIRST_SECTION_ROW
     full = sum(widths.values())
 
-    ws.write(f"A{row}", L.DEPT_SECTION_GOAL, fmt.section)
+    ws.write(f"A{row}", L.DEPT_SECTION_GOAL, fmt.heading)
     row += 1
     for para in dept.overall_goal.split("\n") if dept.overall_goal else []:
         ws.merge_range(f"A{row}:D{row}", para, fmt.paragraph)
         ws.set_row(row - 1, row_height([(para, full)]))
         row += 1
     row += 1
-    ws.write(f"A{row}", L.DEPT_SECTION_SUBGOALS, fmt.section)
+    ws.write(f"A{row}", L.DEPT_SECTION_SUBGOALS, fmt.heading)
     row += 1
     for col, caption in zip("ABCD", ("序号", "分项名称", "标签", "绩效目标"), strict=True):
         ws.write(f"{col}{row}", caption, fmt.head)
@@ -326,7 +288,7 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
         ws.set_row(row - 1, row_height([(goal.target, widths["D"]), (goal.title, widths["B"])]))
         row += 1
     row += 1
-    ws.write(f"A{row}", L.DEPT_SECTION_MEASURES, fmt.section)
+    ws.write(f"A{row}", L.DEPT_SECTION_MEASURES, fmt.heading)
     row += 1
     for col, caption in zip("ABC", ("序号", "保障措施", "内容"), strict=True):
         ws.write(f"{col}{row}", caption, fmt.head)
@@ -347,12 +309,24 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     """Lay out one 项目支出绩效目标表 (also used for an empty template sheet)."""
     _set_widths(ws)
     ws.hide_gridlines(2)
-    ws.set_row(0, 30)
+    ws.freeze_panes(3, 0)
+    _write_project_fields(ws, project, fmt)
+    _size_project_rows(ws, project)
+    _write_tool_block(ws, project, fmt)
+    _write_indicator_table(ws, project, fmt)
+    _project_conditional_formats(ws, fmt)
+    _project_validations(ws, dept)
+    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
+    ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
+             "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
+
+
+def _write_project_fields(ws, project: Project, fmt: _Formats) -> None:
+    """The official table's head: title, captions, the user's fields and the native checks."""
     title = f"{project.seq}.{project.name}绩效目标表" if project.name else ""
     ws.merge_range(f"{L.TITLE}:{L.TITLE_MERGE}", "", fmt.title)
     _formula(ws, L.TITLE, F.title(), fmt.title, title)
-    unit_fmt = fmt.text
-    _put(ws, L.UNIT_LINE.cell, L.UNIT_LINE.merge_to, project.unit, unit_fmt)
+    _put(ws, L.UNIT_LINE.cell, L.UNIT_LINE.merge_to, project.unit, fmt.text)
     _put(ws, L.MONEY_UNIT_LABEL.cell, L.MONEY_UNIT_LABEL.merge_to, L.MONEY_UNIT_LABEL.text,
          fmt.text)
     for label in L.LABELS:
@@ -369,13 +343,13 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         value = project.plan[i]
         raw = project.invalid.get(field.key)
         cell_value = value / 100 if value is not None else (raw or None)
-        _put(ws, field.cell, None, cell_value, fmt.percent)
+        _put(ws, field.cell, None, cell_value, fmt.plan_percent)
         budget = project.budget
         amount = planned_spend(budget, value) if value is not None and budget is not None else ""
         _formula(ws, L.PLAN_AMOUNTS[i], F.plan_amount(i), fmt.amount, amount)
     _put(ws, L.PLAN_PROFILE.cell, L.PLAN_PROFILE.merge_to, project.plan_profile, fmt.center)
     funds_ok = (project.budget is not None and abs(
-        project.budget - (project.fiscal or 0) - (project.other or 0)) < Decimal("0.005"))
+        project.budget - (project.fiscal or 0) - (project.other or 0)) < MONEY_TOLERANCE)
     _formula(ws, L.FUNDS_CHECK, F.funds_check(), fmt.center,
              "一致" if funds_ok else ("预算数不是数字" if project.budget is None
                                     else "财政资金+其他资金≠预算数"))
@@ -383,6 +357,10 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.FUNDING_LINE.cell, L.FUNDING_LINE.merge_to, project.funding_line, fmt.center)
     ws.merge_range(f"{L.STATUS}:{L.STATUS_MERGE}", "", fmt.center)
 
+
+def _size_project_rows(ws, project: Project) -> None:
+    """Heights for the wrapped texts of the head (neither library can autofit a row)."""
+    ws.set_row(0, 30)
     for label in L.LABELS:  # captions too wide for column A wrap onto two lines
         row, col = L.split_a1(label.cell)
         if col == 1 and display_width(label.text) > COL_WIDTHS["A"]:
@@ -392,7 +370,9 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     ws.set_row(L.split_a1(L.GOAL.cell)[0] - 1, row_height([(project.goal, text_width)]))
     ws.set_row(2, row_height([(project.name, _span_width(L.NAME.cell, L.NAME.merge_to))]))
 
-    # The tool block (meta data and live checks) right of the print area.
+
+def _write_tool_block(ws, project: Project, fmt: _Formats) -> None:
+    """The tool block (meta data and live checks) right of the print area."""
     for label in L.TOOL_LABELS:
         _put(ws, label.cell, None, label.text, fmt.tool_label)
     _put(ws, L.SEQ.cell, None, project.seq, fmt.tool)
@@ -403,7 +383,9 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
                                        "width": width - 30, "height": height - 4})
 
-    # The indicator table.
+
+def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
+    """The indicator table's header and its 40 rows, with the tool columns' formulas."""
     header = L.IND_HEADER_ROW
     for column in L.IND_COLUMNS:
         ref = f"{column.col}{header}"
@@ -413,6 +395,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         _put(ws, f"{column.col}{header}", None, column.caption, fmt.tool_label)
     widths = {c.key: _span_width(f"{c.col}1", f"{c.merge_to_col}1" if c.merge_to_col else None)
               for c in L.IND_COLUMNS}
+    amount_col, cost_col, udf_col = (c.col for c in L.IND_TOOL_COLUMNS)
     for index in range(L.IND_CAPACITY):
         row = L.indicator_row(index)
         ind = project.indicators[index] if index < len(project.indicators) else None
@@ -422,13 +405,16 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
             value = getattr(ind, column.key) if ind else None
             style = fmt.ind_center if column.key in ("level1", "level2", "value") else fmt.ind
             _put(ws, ref, merge, value, style)
-        amount_col, cost_col, udf_col = (c.col for c in L.IND_TOOL_COLUMNS)
         _formula(ws, f"{amount_col}{row}", F.indicator_amount(row), fmt.tool_num)
         _formula(ws, f"{cost_col}{row}", F.cost_check(row), fmt.tool)
         _formula(ws, f"{udf_col}{row}", F.udf_check(row), fmt.tool,
                  F.UDF_FALLBACK if ind and ind.value else "")
         if ind:
             ws.set_row(row - 1, row_height([(getattr(ind, k), w) for k, w in widths.items()]))
+
+
+def _project_conditional_formats(ws, fmt: _Formats) -> None:
+    """Borders on used indicator rows, repeated levels greyed, fractional %, the status colour."""
     first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
     ws.conditional_format(f"A{first}:{L.LAST_COL}{last}", {
         "type": "formula", "criteria": f"=COUNTA($A{first}:${L.LAST_COL}{first})>0",
@@ -440,17 +426,24 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         "type": "formula",
         "criteria": f'=AND($B{first + 1}<>"",$B{first + 1}=$B{first},$A{first + 1}=$A{first})',
         "format": fmt.cf_repeat})
-    plan_range = f"{L.PLAN[0].cell}:{L.PLAN[-1].cell}"
     p0 = L.PLAN[0].cell
-    ws.conditional_format(plan_range, {
+    ws.conditional_format(_plan_range(), {
         "type": "formula", "criteria": f"=AND(ISNUMBER({p0}),ROUND({p0}*100,0)<>{p0}*100)",
         "format": fmt.cf_fraction})
-    status = L.STATUS
-    for text, style in (("错误", fmt.cf_error), ("警告", fmt.cf_warning), ("通过", fmt.cf_ok)):
-        ws.conditional_format(status, {"type": "text", "criteria": "begins with", "value": text,
-                                       "format": style})
+    for text, style in ((ERROR_LABEL, fmt.cf_error), (WARNING_LABEL, fmt.cf_warning),
+                        (STATUS_OK, fmt.cf_ok)):
+        ws.conditional_format(L.STATUS, {"type": "text", "criteria": "begins with", "value": text,
+                                         "format": style})
 
-    # Drop-downs (warnings, not stops: a user may type a funding line of their own).
+
+def _plan_range() -> str:
+    return f"{L.PLAN[0].cell}:{L.PLAN[-1].cell}"
+
+
+def _project_validations(ws, dept: Department | None) -> None:
+    """Drop-downs and number checks (warnings, not stops: a user may type a funding line of
+    their own)."""
+    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
     codes = L.quote_sheet(L.CODES_SHEET)
     n1, n2 = len(indicator_tree.level1_names()), len(indicator_tree.level2_names())
     col1, col2 = L.CODES_COLUMNS["level1"], L.CODES_COLUMNS["level2"]
@@ -473,7 +466,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         "validate": "list", "source": f"={codes}${pc}${r0}:${pc}${r0 + len(PLAN_PROFILES) - 1}",
         "error_type": "warning", "error_title": "支出计划模板",
         "error_message": "请选择：" + "、".join(PLAN_PROFILES)})
-    ws.data_validation(plan_range, {
+    ws.data_validation(_plan_range(), {
         "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
         "error_type": "warning", "error_title": "资金支出计划",
         "error_message": "累计支出进度应在 0%–100% 之间",
@@ -483,27 +476,19 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
             "error_title": field.caption, "error_message": "金额应为不小于 0 的数字（万元）"})
 
-    ws.freeze_panes(3, 0)
-    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
-    ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
-             "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
-
-
-def _write_project(ws, project: Project, dept: Department, fmt: _Formats) -> None:
-    write_project_sheet(ws, project, dept, fmt)
-
 
 def _funding_lines(dept: Department) -> list[str]:
-    """The standard funding lines, then any the projects use that are not standard."""
+    """The standard funding lines, then the projects' own (as the summary groups them)."""
     lines = list(FUNDING_LINES)
     for p in dept.projects:
-        if p.funding_line and p.funding_line not in lines:
-            lines.append(p.funding_line)
+        line = compact(p.funding_line)
+        if line and line not in lines:
+            lines.append(line)
     return lines
 
 
 # -- owned sheets (汇总, 校验结果): rendered from their SheetSpec ------------------------------------
-def render_spec(book, ws, spec: SheetSpec, cache: dict[str, object]) -> None:
+def render_spec(book, ws, spec: SheetSpec, fmt: _Formats) -> None:
     """Write a SheetSpec with XlsxWriter (the file and live adapters render the same spec)."""
     for letter, width in spec.widths.items():
         idx = L.col_index(letter) - 1
@@ -511,34 +496,27 @@ def render_spec(book, ws, spec: SheetSpec, cache: dict[str, object]) -> None:
     for row, height in spec.heights.items():
         ws.set_row(row - 1, height)
 
-    def style(key: str | None):
-        if key is None:
-            return None
-        if key not in cache:
-            cache[key] = book.add_format(STYLES[key])
-        return cache[key]
-
     merged_anchor = {m.split(":")[0]: m for m in spec.merges}
     for cell in spec.cells:
         row, col = L.split_a1(cell.ref)
-        fmt = style(cell.style)
+        style = fmt(cell.style)
         value = cell.value
         if cell.ref in merged_anchor:
-            ws.merge_range(merged_anchor.pop(cell.ref), "", fmt)
+            ws.merge_range(merged_anchor.pop(cell.ref), "", style)
         if isinstance(value, Formula):
-            ws.write_formula(row - 1, col - 1, value.text, fmt, plain(value.cached)
+            ws.write_formula(row - 1, col - 1, value.text, style, plain(value.cached)
                              if value.cached is not None else "")
         elif isinstance(value, Link):
-            ws.write_url(row - 1, col - 1, f"internal:{L.quote_sheet(value.sheet)}{value.cell}", fmt,
+            ws.write_url(row - 1, col - 1, f"internal:{L.quote_sheet(value.sheet)}{value.cell}", style,
                          string=value.text)
         elif value is None or value == "":
-            ws.write_blank(row - 1, col - 1, None, fmt)
+            ws.write_blank(row - 1, col - 1, None, style)
         elif isinstance(value, str):
-            ws.write_string(row - 1, col - 1, value, fmt)
+            ws.write_string(row - 1, col - 1, value, style)
         elif isinstance(value, bool):
-            ws.write_boolean(row - 1, col - 1, value, fmt)
+            ws.write_boolean(row - 1, col - 1, value, style)
         else:
-            ws.write_number(row - 1, col - 1, plain(value), fmt)
+            ws.write_number(row - 1, col - 1, plain(value), style)
     for rng in merged_anchor.values():  # merges with no value written into them
         ws.merge_range(rng, "", None)
     for chart in spec.charts:

@@ -11,7 +11,8 @@ from typing import Any
 
 from . import layout as L
 from .grid import Grid
-from .patch import MARK_AUTHOR, MARK_COLORS, STYLES, Cell, Formula, Link, Patch, SheetSpec, plain
+from .patch import MARK_AUTHOR, MARK_COLORS, Cell, Formula, Link, Patch, SheetSpec, plain
+from .styles import STYLES
 from .update import load_for_update, save_atomic
 
 _MARK_FILLS = {c.upper() for c in MARK_COLORS.values()}

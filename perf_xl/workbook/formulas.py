@@ -7,6 +7,7 @@ a workbook opened without xlwings shows a hint instead of #NAME?.
 
 from __future__ import annotations
 
+from ..vocabulary import MONEY_TOLERANCE
 from . import layout as L
 
 UDF_FALLBACK = "需启用 Python"
@@ -34,10 +35,10 @@ def plan_amount(index: int) -> str:
 
 
 def funds_check() -> str:
-    """财政资金 + 其他资金 against 预算数 (tolerance 0.005 万元)."""
+    """财政资金 + 其他资金 against 预算数 (within the money tolerance)."""
     b, f, o = L.BUDGET.cell, L.FISCAL.cell, L.OTHER.cell
     return (f'=IF(NOT(ISNUMBER({b})),"预算数不是数字",'
-            f'IF(ABS({b}-N({f})-N({o}))<0.005,"一致","财政资金+其他资金≠预算数"))')
+            f'IF(ABS({b}-N({f})-N({o}))<{MONEY_TOLERANCE},"一致","财政资金+其他资金≠预算数"))')
 
 
 # Characters stripped from an indicator value before reading its amount natively.
@@ -64,7 +65,8 @@ def cost_check(row: int) -> str:
     budget = _abs(L.BUDGET.cell)
     is_cost = f'OR(ISNUMBER(SEARCH("成本",{level2})),ISNUMBER(SEARCH("成本",{level1})))'
     return (f'=IF(AND({is_cost},ISNUMBER({amount}),ISNUMBER({budget})),'
-            f'IF({amount}>{budget}+0.005,"超出预算数",IF(ABS({amount}-{budget})<0.005,"等于预算数","")),"")')
+            f'IF({amount}>{budget}+{MONEY_TOLERANCE},"超出预算数",'
+            f'IF(ABS({amount}-{budget})<{MONEY_TOLERANCE},"等于预算数","")),"")')
 
 
 def udf_check(row: int) -> str:

@@ -124,6 +124,9 @@ class Field:
 
 
 LAST_COL = "G"  # the official table spans A..G (the print area)
+# Column widths (character units): the official table, a gap, the tool block.
+PROJECT_COL_WIDTHS = {"A": 11, "B": 11, "C": 16, "D": 14, "E": 14, "F": 13, "G": 18,
+                      "H": 2, "I": 16, "J": 14, "K": 26}
 TITLE = "A1"  # formula: 序号 & "." & 项目名称 & "绩效目标表"
 TITLE_MERGE = "G1"
 UNIT_LINE = Field("unit", "A2", "单位信息", merge_to="E2")

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..conventions import planned_spend
 from ..model import CHECKPOINTS, FUNDING_LINES, Department, Project
-from ..summary import planned_spend
 from . import layout as L
 from .patch import Chart, Formula, Link, SheetSpec
 from .sizing import row_height

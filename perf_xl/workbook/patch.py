@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..vocabulary import SEVERITY_FILL
+from .styles import STYLES as STYLES  # re-exported: the adapters once took it from here
+
 MARK_AUTHOR = "perf_xl"
-# Fill colours of the marks (RGB hex), by severity.
-MARK_COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+# Fill colours of the marks (RGB hex), by severity: the vocabulary's.
+MARK_COLORS = SEVERITY_FILL
 
 
 @dataclass(frozen=True)
@@ -125,30 +128,3 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
-
-
-# The style vocabulary of owned sheets; every adapter maps these keys to its own objects.
-# Keys follow XlsxWriter's format properties (the other adapters translate them).
-_BASE = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}
-_BORDER = {**_BASE, "border": 1}
-STYLES: dict[str, dict[str, Any]] = {
-    "title": {**_BASE, "font_name": "黑体", "font_size": 14, "bold": True, "align": "center"},
-    "text": {**_BASE},
-    "small": {**_BASE, "font_size": 9, "font_color": "#595959"},
-    "section": {**_BASE, "font_name": "黑体", "font_size": 12, "bold": True, "text_wrap": False},
-    "head": {**_BORDER, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
-    "cell": {**_BORDER, "align": "left"},
-    "center": {**_BORDER, "align": "center"},
-    "int": {**_BORDER, "align": "center", "num_format": "0"},
-    "money": {**_BORDER, "align": "right", "num_format": "#,##0.00"},
-    "percent": {**_BORDER, "align": "center", "num_format": "0.00%"},
-    "total": {**_BORDER, "bold": True, "align": "center", "bg_color": "#F2F2F2"},
-    "total_money": {**_BORDER, "bold": True, "align": "right", "num_format": "#,##0.00",
-                    "bg_color": "#F2F2F2"},
-    "total_int": {**_BORDER, "bold": True, "align": "center", "num_format": "0", "bg_color": "#F2F2F2"},
-    "link": {**_BORDER, "align": "left", "font_color": "#0563C1", "underline": 1},
-    "error": {**_BORDER, "align": "center", "bg_color": "#FFC7CE", "font_color": "#9C0006"},
-    "warning": {**_BORDER, "align": "center", "bg_color": "#FFEB9C", "font_color": "#9C5700"},
-    "info": {**_BORDER, "align": "center", "bg_color": "#DDEBF7", "font_color": "#1F4E79"},
-    "ok": {**_BORDER, "align": "center", "bg_color": "#C6EFCE", "font_color": "#006100"},
-}

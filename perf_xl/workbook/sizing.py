@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len as display_width  # a CJK character takes two columns
 
-def display_width(text: str) -> int:
-    """Width in column units: a CJK character takes two, others one."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+__all__ = ["display_width", "row_height"]
 
 
 def row_height(texts_and_widths: list[tuple[str, float]], line: float = 13.5) -> float:
