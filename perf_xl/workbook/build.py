@@ -491,8 +491,10 @@ def _funding_lines(dept: Department) -> list[str]:
 
 
 # -- owned sheets (汇总, 校验结果): rendered from their SheetSpec ------------------------------------
-def render_spec(book, ws, spec: SheetSpec, fmt: _Formats) -> None:
-    """Write a SheetSpec with XlsxWriter (the file and live adapters render the same spec)."""
+def render_spec(book, ws, spec: SheetSpec, fmt: _Formats | None = None) -> None:
+    """Write a SheetSpec with XlsxWriter (the file and live adapters render the same spec);
+    ``fmt``: the formats made so far for ``book``."""
+    fmt = fmt or _Formats(book)
     for letter, width in spec.widths.items():
         idx = L.col_index(letter) - 1
         ws.set_column(idx, idx, width)

@@ -423,7 +423,7 @@ def _xlsxwriter_render(spec: SheetSpec) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False,
                                      "strings_to_formulas": False, "strings_to_urls": False})
-    render_spec(book, book.add_worksheet(spec.name, worksheet_class=_Worksheet(book)), spec, {})
+    render_spec(book, book.add_worksheet(spec.name, worksheet_class=_Worksheet(book)), spec)
     book.close()
     return out.getvalue()
 
