@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import PerfXLError
 from .model import Department
 from .summary import Summary, summarize, unit_label
-from .vocabulary import ERROR, SEVERITIES, severity_label
+from .vocabulary import ERROR
 
 if TYPE_CHECKING:
     from .rules import RuleConfig
@@ -110,8 +110,7 @@ class Consolidation:
             rows.append({
                 "文件": e.name, "状态": FILE_READ, "类型": KIND_LABELS.get(e.kind, e.kind),
                 "单位": unit_label(e.department, unit_index[id(e)]),
-                "项目数": len(e.department.projects), "预算数": e.department.total_budget,
-                **_severity_counts(e.findings),
+                **_file_figures(e.department, e.findings),
                 "说明": "；".join(e.remarks),
             })
         return rows
@@ -389,11 +388,7 @@ def _notes(entries: list[Input | Skipped], inputs: list[Input]) -> list[str]:
     return notes
 
 
-def _severity_counts(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """错误/警告/提示 -> how many of a file's findings (department-wide ones too)."""
-    counts = dict.fromkeys(SEVERITIES, 0)
-    for f in findings:
-        label = severity_label(f.get("severity"))
-        if label:
-            counts[label] += 1
-    return counts
+def _file_figures(dept: Department, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """A file's 项目数, 预算数 and findings by severity (department-wide ones too): its summary's."""
+    s = summarize(dept, findings)
+    return {"项目数": s.total["项目数"], "预算数": s.total["预算数"], **s.findings_by_severity}

@@ -5,12 +5,15 @@ workbook/formulas.py write the same definitions as formulas).
 * planned cumulative spend at a checkpoint = ROUND(预算数 × 计划% / 100, 2), half away from
   zero like Excel's ROUND;
 * a project's funding line is its 资金来源 with every white space removed; an empty one is
-  grouped as「（未填资金来源）」;
+  grouped as「（未填资金来源）」; the standard lines come first, in their order, then the
+  others as they first appear;
 * a blank 一级指标 cell continues the one above (a merged cell read back as blanks); a blank
   二级指标 cell continues the one above within the same 一级指标;
 * an indicator is a cost indicator (成本指标) when its 一级 or 二级指标 (as carried on)
   contains「成本」: 成本指标 under 产出, or 经济成本/社会成本/生态环境成本 under 成本指标 as
   some provinces have it;
+* a project's 审核意见 joins the categories of its errors and warnings (not of its
+  infos), each once, in the order found;
 * the spend-plan profiles (支出计划模板) the 代码表 drop-down lists.
 
 Plain Python on the model: no workbook library, nothing of the operations.
@@ -21,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import Indicator, Project
-from .vocabulary import CENT
+from .model import FUNDING_LINES, Indicator, Project
+from .vocabulary import CENT, INFO, severity_label
 
 ZERO = Decimal(0)
 NO_FUNDING_LINE = "（未填资金来源）"
@@ -48,6 +51,14 @@ def planned_spend(budget: Decimal | None, percent: Decimal | None) -> Decimal:
 def funding_line_label(project: Project) -> str:
     """The line a project is grouped under: its 资金来源 compacted, or （未填资金来源）."""
     return compact(project.funding_line) or NO_FUNDING_LINE
+
+
+def funding_line_order(labels: Iterable[str], all_lines: bool = False) -> list[str]:
+    """The lines in the order every table lists them: the standard ones (FUNDING_LINES)
+    that are used — every one with ``all_lines`` — then the others as they first appear."""
+    seen = list(dict.fromkeys(labels))
+    standard = [x for x in FUNDING_LINES if all_lines or x in seen]
+    return standard + [x for x in seen if x not in FUNDING_LINES]
 
 
 # -- indicator levels ---------------------------------------------------------------------
@@ -79,6 +90,17 @@ def cost_indicator_value(project: Project) -> str:
         if is_cost(level1, level2):
             return ind.value or ""
     return ""
+
+
+# -- 审核意见 ------------------------------------------------------------------------------
+REVIEW_SEPARATOR = "；"
+
+
+def review_wording(findings: Iterable[tuple[str, str]]) -> str:
+    """A project's 审核意见 from its findings' (severity, category) pairs."""
+    info = severity_label(INFO)
+    wanted = (c.strip() for sev, c in findings if severity_label(sev) != info and c)
+    return REVIEW_SEPARATOR.join(dict.fromkeys(c for c in wanted if c))
 
 
 # -- spend-plan profiles --------------------------------------------------------------------

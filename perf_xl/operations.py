@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .conventions import review_wording
 from .model import Department
-from .vocabulary import ERROR, INFO, SEVERITY_KEYS, WARNING, status_of
+from .vocabulary import ERROR, SEVERITY_KEYS, WARNING, status_of
 from .workbook import layout as L
 from .workbook.grid import Grid
-from .workbook.patch import Mark, Patch
+from .workbook.patch import Formula, Mark, Patch
 from .workbook.read import LayoutProblem, ReadResult, department_from_grids, require_master
 
 if TYPE_CHECKING:
@@ -97,8 +98,7 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
         patch.set(sheet, L.STATUS, status_of(counts[ERROR], counts[WARNING]))
         for cell, sev in zip(L.COUNT_CELLS, SEVERITY_KEYS, strict=True):
             patch.set(sheet, cell, counts[sev])
-        categories = list(dict.fromkeys(f.category for f in mine if f.severity != INFO))
-        patch.set(sheet, L.REVIEW_CELL, "；".join(categories))
+        patch.set(sheet, L.REVIEW_CELL, review_wording((f.severity, f.category) for f in mine))
     for f in findings:
         if f.sheet and f.cell:
             patch.marks.append(Mark(f.sheet, f.cell, f.severity, f"{f.code} {f.message}"))
@@ -115,10 +115,19 @@ def status_text(findings: list[Finding], dept: Department) -> str:
 
 # -- summary -----------------------------------------------------------------------------------
 def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = None) -> Patch:
-    """The 汇总 sheet rebuilt (live formulas over the project sheets, charts)."""
+    """The 汇总 sheet rebuilt from the summary (live formulas over the project sheets,
+    charts), and every project sheet's 一级指标类别 column the formulas count."""
+    from .summary import summarize
+    from .workbook import formulas as F
     from .workbook.owned_sheets import summary_sheet
 
-    return Patch(sheets=[summary_sheet(dept, findings)])
+    patch = Patch(sheets=[summary_sheet(dept, summarize(dept, findings))])
+    col = L.IND_GROUP_COLUMN.col
+    for sheet in (p.sheet for p in dept.projects if p.sheet):
+        patch.set(sheet, f"{col}{L.IND_HEADER_ROW}", L.IND_GROUP_COLUMN.caption)
+        for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+            patch.set(sheet, f"{col}{row}", Formula(F.level1_group(row)))
+    return patch
 
 
 # -- a new project sheet -----------------------------------------------------------------------

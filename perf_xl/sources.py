@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PerfXLError
+from .errors import PerfXLError, require_file
 from .model import Department
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -23,11 +23,7 @@ class Loaded:
 
 
 def load(path: str | Path) -> Loaded:
-    path = Path(path)
-    if not path.exists():
-        raise PerfXLError("文件不存在", path=str(path))
-    if path.is_dir():
-        raise PerfXLError("这是一个文件夹，请给出文件", path=str(path))
+    path = require_file(path)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         from .workbook.read import read_workbook

@@ -32,15 +32,18 @@ from .conventions import (
     compact,
     cost_indicator_value,
     funding_line_label,
+    funding_line_order,
     level1_group,
     planned_spend,
+    review_wording,
 )
 from .errors import PerfXLError
-from .model import CHECKPOINTS, FUNDING_LINES, Department, Project
+from .model import CHECKPOINTS, Department, Project
 from .vocabulary import (
     ERROR_LABEL,
     NOT_VALIDATED,
     SEVERITIES,
+    TOTAL_LABEL,
     WARNING_LABEL,
     severity_label,
     status_of,
@@ -48,6 +51,8 @@ from .vocabulary import (
 
 __all__ = [  # the definitions the summary follows, re-exported for its callers
     "NO_FUNDING_LINE",
+    "SEVERITIES",
+    "TOTAL_LABEL",
     "Summary",
     "cost_indicator_value",
     "funding_line_label",
@@ -59,7 +64,6 @@ __all__ = [  # the definitions the summary follows, re-exported for its callers
     "unit_label",
 ]
 
-TOTAL_LABEL = "合计"
 SPEND_COLUMNS: tuple[str, ...] = tuple(f"{cp}累计支出" for cp in CHECKPOINTS)
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "指标数", *(f"{g}指标数" for g in (*LEVEL1_GROUPS, OTHER_GROUP)),
@@ -107,7 +111,7 @@ class _Facts:
     missing: list[str]  # checkpoints without a numeric plan value
     counts: dict[str, int]
     severities: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
-    categories: list[str] = field(default_factory=list)
+    reviewed: list[tuple[str, str]] = field(default_factory=list)  # (severity, category)
 
     def status(self, validated: bool) -> str:
         if not validated:
@@ -189,9 +193,7 @@ def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapp
             unassigned.append(finding)
             continue
         target.severities[sev] += 1
-        category = str(finding.get("category") or "").strip()
-        if category and category not in target.categories:
-            target.categories.append(category)
+        target.reviewed.append((sev, str(finding.get("category") or "")))
     return unassigned
 
 
@@ -226,12 +228,6 @@ def _total_of(rows: list[dict[str, Any]], head: dict[str, Any]) -> dict[str, Any
     return total
 
 
-def _line_order(lines: Iterable[str], all_lines: bool) -> list[str]:
-    seen = list(dict.fromkeys(lines))
-    standard = [x for x in FUNDING_LINES if all_lines or x in seen]
-    return standard + [x for x in seen if x not in FUNDING_LINES]
-
-
 def _names(facts: list[_Facts], multi: bool) -> str:
     def one(f: _Facts) -> str:
         who = f"{f.project.seq} {f.project.name}"
@@ -244,7 +240,9 @@ def _names(facts: list[_Facts], multi: bool) -> str:
 @dataclass
 class Summary:
     """Every table as a list of dicts (columns in the order of the *_COLUMNS tuples);
-    the last row of ``by_line``, ``by_unit`` and ``by_unit_line`` is the 合计 row."""
+    the last row of ``by_line``, ``by_unit`` and ``by_unit_line`` is the 合计 row. A row of
+    ``projects`` also holds the project's own figures under the keys of METRIC_COLUMNS
+    (财政资金, …累计支出, …指标数, 错误/警告/提示) and its 工作表."""
 
     by_line: list[dict[str, Any]]
     projects: list[dict[str, Any]]
@@ -253,6 +251,8 @@ class Summary:
     notes: list[str]
     unassigned_findings: list[Mapping[str, Any]]
     multi: bool  # more than one department: show by_unit, and the project list has 单位
+    # 错误/警告/提示 -> every finding given, the ones that name no project too
+    findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
 
     @property
     def total(self) -> dict[str, Any]:
@@ -306,7 +306,7 @@ def summarize(
     unassigned = _attach(facts, depts, findings) if findings is not None else []
 
     # by funding line
-    lines = _line_order((f.line for f in facts), all_lines)
+    lines = funding_line_order((f.line for f in facts), all_lines)
     line_rows = {x: {"资金来源": x, **_empty_metrics()} for x in lines}
     for f in facts:
         _add(line_rows[f.line], f)
@@ -322,7 +322,7 @@ def summarize(
     for f in facts:
         per_unit[f.unit_index].append(f)
     for i, mine in enumerate(per_unit):
-        for x in _line_order((f.line for f in mine), False):
+        for x in funding_line_order((f.line for f in mine), False):
             unit_line_rows[(i, x)] = {"单位": unit_label(depts[i], i), "资金来源": x,
                                       **_empty_metrics()}
         for f in mine:
@@ -346,12 +346,22 @@ def summarize(
             **dict(zip(CHECKPOINTS, plan, strict=False)),
             "成本指标": cost_indicator_value(p),
             "校验状态": f.status(validated),
-            "审核意见": "；".join(f.categories),
+            "审核意见": review_wording(f.reviewed),
+            # the figures behind the tables (the 汇总 sheet's list shows them per project)
+            "工作表": p.sheet or "",
+            "财政资金": p.fiscal,
+            "其他资金": p.other,
+            **dict(zip(SPEND_COLUMNS, f.spend, strict=True)),
+            **f.counts,
+            **f.severities,
         })
         projects.append(row)
 
     notes = _notes(facts, unassigned, multi)
-    return Summary(by_line, projects, by_unit, by_unit_line, notes, unassigned, multi)
+    by_severity = {sev: by_line[-1][sev] for sev in SEVERITIES}
+    for finding in unassigned:
+        by_severity[_severity(finding)] += 1
+    return Summary(by_line, projects, by_unit, by_unit_line, notes, unassigned, multi, by_severity)
 
 
 def _notes(facts: list[_Facts], unassigned: list[Mapping[str, Any]], multi: bool) -> list[str]:

@@ -19,6 +19,7 @@ SEVERITIES: tuple[str, ...] = tuple(SEVERITY_LABELS.values())
 ERROR_LABEL, WARNING_LABEL, INFO_LABEL = SEVERITIES
 STATUS_OK = "通过"  # 校验状态 of a project without errors or warnings
 NOT_VALIDATED = "未校验"  # 校验状态 before any validation
+TOTAL_LABEL = "合计"  # the last row of every table
 
 
 def severity_label(raw: object) -> str | None:

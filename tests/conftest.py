@@ -21,10 +21,12 @@ def example_book(tmp_path_factory) -> Path:
     (read-only: copy it before changing it)."""
     from support.example import example_department
 
+    from perf_xl.summary import summarize
     from perf_xl.workbook.build import build_workbook
 
     path = tmp_path_factory.mktemp("example") / "PerformanceTargets.xlsm"
-    build_workbook(example_department(), path)
+    dept = example_department()
+    build_workbook(dept, path, summary=summarize(dept))  # as perf-xl build does
     return path
 
 

@@ -141,7 +141,11 @@ def test_missing_budget_counts_zero_and_is_noted():
 def test_project_list_columns_and_values():
     dept = court_department()
     s = sm.summarize(dept)
-    assert list(s.projects[0]) == list(sm.PROJECT_COLUMNS)
+    # the listed columns first, then the project's own figures (what its line rows add up)
+    assert list(s.projects[0])[: len(sm.PROJECT_COLUMNS)] == list(sm.PROJECT_COLUMNS)
+    for col in sm.METRIC_COLUMNS:
+        if col not in ("项目数", "预算数", sm.INCOMPLETE_COLUMN):
+            assert sum(r[col] or 0 for r in s.projects) == s.total[col], col
     assert [r["序号"] for r in s.projects] == list(range(1, len(dept.projects) + 1))
     for row, p in zip(s.projects, dept.projects, strict=True):
         assert (row["项目编码"], row["项目名称"], row["预算数"]) == (p.code, p.name, p.budget)

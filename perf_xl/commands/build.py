@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import PerfXLError
     from ..sources import load
+    from ..summary import summarize
     from ..workbook.build import build_workbook
 
     out = Path(args.output)
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     loaded = load(args.source)
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = build_workbook(loaded.department, out)
+    report = build_workbook(loaded.department, out, summary=summarize(loaded.department))
     took = time.perf_counter() - start
     print(f"已生成 {out}：{report.projects} 个项目表，{report.indicators} 个指标，"
           f"预算合计 {report.total_budget:.2f} 万元（{took:.1f} 秒）", file=sys.stdout)

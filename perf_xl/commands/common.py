@@ -1,27 +1,22 @@
-"""Helpers shared by the commands that work on a workbook file."""
+"""What the commands share: the file-argument checks, opening a source, one table printer."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from ..errors import PerfXLError
+from ..errors import PerfXLError, require_file
 
 
 def require_workbook(path: str | Path) -> Path:
+    """A master workbook argument: .xlsm/.xlsx, an existing file."""
     p = Path(path)
     if p.suffix.lower() not in (".xlsm", ".xlsx"):
         raise PerfXLError("这里需要主工作簿（.xlsm）；先用 perf-xl build 由绩效文本生成", path=str(p))
-    return p
-
-
-def progress_console():
-    """A rich console on stderr when it is a terminal (progress and status), else None."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-
-    return Console(stderr=True)
+    return require_file(p, "工作簿")
 
 
 def open_source(path: str | Path, *, write: bool):
@@ -39,3 +34,33 @@ def open_source(path: str | Path, *, write: bool):
 
     loaded = load(path)
     return ReadResult(loaded.department, loaded.problems), None
+
+
+def cell_text(value: Any) -> str:
+    """A value as a table shows it: amounts with two decimals and thousands separators."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def print_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, title: str = "",
+                left: Collection[str] = ()) -> None:
+    """One table on stdout: a rich table on a terminal, else tab-separated lines under a
+    header line (for pipes and scripts). Columns not in ``left`` are right-aligned."""
+    rows = list(rows)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title or None, title_justify="left")
+        for c in columns:
+            table.add_column(c, justify="left" if c in left else "right")
+        for row in rows:
+            table.add_row(*(cell_text(row.get(c)) for c in columns))
+        Console().print(table)
+        return
+    print("\t".join(columns))
+    for row in rows:
+        print("\t".join(cell_text(row.get(c)) for c in columns))

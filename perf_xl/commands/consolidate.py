@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..vocabulary import ERROR_LABEL, SEVERITIES, WARNING_LABEL
+
 EPILOG = ("退出码：0 = 全部读取且无「错误」级问题；1 = 已汇总，但有文件含「错误」级问题或有文件被跳过；"
           "2 = 没有任何文件可以读取。")
 
@@ -76,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
 def _status_line(result, out: Path | None, pdf: bool) -> str:
     s = result.summary
     line = (f"已汇总 {len(result.inputs)} 个文件（{len(result.departments)} 个单位，{s.total['项目数']} 个项目，"
-            f"预算合计 {s.total['预算数']:,.2f} 万元；错误 {s.total['错误']} 条，警告 {s.total['警告']} 条）")
+            f"预算合计 {s.total['预算数']:,.2f} 万元；{ERROR_LABEL} {s.total[ERROR_LABEL]} 条，"
+            f"{WARNING_LABEL} {s.total[WARNING_LABEL]} 条）")
     if result.skipped:
         line += f"，跳过 {len(result.skipped)} 个无法读取的文件"
     line += f"，用时 {result.seconds:.1f} 秒"
@@ -87,38 +90,17 @@ def _status_line(result, out: Path | None, pdf: bool) -> str:
     return line
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if hasattr(v, "quantize"):
-        return f"{v:,.2f}"
-    return str(v)
-
-
 def _print_table(result) -> None:
+    from .common import print_table
+
     units = [{**r, "文件": f["文件"]} for r, f in zip(result.summary.by_unit, _read_rows(result), strict=False)]
     units.append(result.summary.by_unit[-1])
-    unit_cols = ("单位", "文件", "项目数", "预算数", "错误", "警告", "提示")
-    line_cols = ("资金来源", "项目数", "预算数", "财政资金", "其他资金", "错误", "警告", "提示")
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        console = Console()
-        for title, rows, cols in (("按单位汇总（万元）", units, unit_cols),
-                                  ("按资金来源汇总（万元）", result.summary.by_line, line_cols)):
-            table = Table(title=title, title_justify="left")
-            for c in cols:
-                table.add_column(c, justify="left" if c in ("单位", "文件", "资金来源") else "right")
-            for row in rows:
-                table.add_row(*(_text(row.get(c)) for c in cols))
-            console.print(table)
-    else:
-        for rows, cols in ((units, unit_cols), (result.summary.by_line, line_cols)):
-            print("\t".join(cols))
-            for row in rows:
-                print("\t".join(_text(row.get(c)) for c in cols))
-            print()
+    print_table(units, ("单位", "文件", "项目数", "预算数", *SEVERITIES), title="按单位汇总（万元）",
+                left=("单位", "文件"))
+    print()
+    print_table(result.summary.by_line, ("资金来源", "项目数", "预算数", "财政资金", "其他资金", *SEVERITIES),
+                title="按资金来源汇总（万元）", left=("资金来源",))
+    print()
     for note in result.notes:
         if not note.startswith("另有") or "文件无法读取" not in note:
             print("注：" + note)

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ..importers.text import read_text
     from ..operations import fill, findings_of, read_book, status_text, summary_patch, validate_patch
     from ..resources import example_path
+    from ..summary import summarize
     from ..workbook.build import build_workbook
     from ..workbook.file_adapter import FileAdapter
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
          f"{sum(len(p.indicators) for p in dept.projects)} 个指标，预算合计 {dept.total_budget:.2f} 万元")
 
     book_path = out / "PerformanceTargets.xlsm"
-    report = build_workbook(dept, book_path)
+    report = build_workbook(dept, book_path, summary=summarize(dept))
     files.append(("主工作簿", book_path))
     step(f"生成主工作簿：{len(report.sheets)} 张工作表（{report.projects} 张项目表）")
 

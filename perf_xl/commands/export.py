@@ -64,13 +64,13 @@ def run(args: argparse.Namespace) -> int:
     from ..operations import findings_of
     from ..rules import load_config
     from ..sinks.bureau import pdf_path, write_bureau_file
+    from ..summary import summarize
 
     findings = [f.to_dict() for f in findings_of(read, load_config(args.config))]
     write_bureau_file(dept, findings, out, pdf=args.pdf)
-    errors = sum(1 for f in findings if f["severity"] == "error")
-    warnings = sum(1 for f in findings if f["severity"] == "warning")
-    print(f"已导出：{out}（{len(dept.projects)} 个项目，预算合计 {dept.total_budget:.2f} 万元；"
-          f"校验问题：错误 {errors} 条，警告 {warnings} 条，提示 {len(findings) - errors - warnings} 条）")
+    s = summarize(dept, findings)
+    counts = "，".join(f"{sev} {n} 条" for sev, n in s.findings_by_severity.items())
+    print(f"已导出：{out}（{s.total['项目数']} 个项目，预算合计 {s.total['预算数']:.2f} 万元；校验问题：{counts}）")
     if args.pdf:
         print(f"已导出：{pdf_path(out)}")
     for problem in read.problems:

@@ -8,7 +8,7 @@ from ..errors import PerfXLError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from ..spendplan import PROFILE_NAMES
+    from ..conventions import PROFILE_NAMES
 
     p = sub.add_parser(
         "fill", help="填充资金支出计划",
@@ -39,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from ..workbook.file_adapter import FileAdapter
     from .common import require_workbook
 
+    if args.monthly is not None and not args.project:
+        raise PerfXLError("--monthly 是一个项目的月度计划，请用 --project 指定项目")
+    if args.monthly is not None and args.profile:
+        raise PerfXLError("--monthly 与 --profile 只能选一个")
     path = require_workbook(args.file)
     book = FileAdapter(path)
     read = read_book(book)
@@ -49,10 +53,6 @@ def run(args: argparse.Namespace) -> int:
     if args.monthly is not None:
         from ..spendplan import plan_from_monthly
 
-        if not args.project:
-            raise PerfXLError("--monthly 是一个项目的月度计划，请用 --project 指定项目")
-        if args.profile:
-            raise PerfXLError("--monthly 与 --profile 只能选一个")
         plan, notes = plan_from_monthly(args.monthly.replace("，", ",").split(","), dept.projects[0].budget)
         profile = plan
         for note in notes:

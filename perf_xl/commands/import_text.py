@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,7 +111,10 @@ def title(dept: Department) -> str:
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Display columns (a CJK character takes two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _pad(text: str, width: int, right: bool) -> str:

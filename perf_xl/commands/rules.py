@@ -1,10 +1,10 @@
-"""perf-xl rules: the validation catalogue (code, severity, 审核意见, rule)."""
+"""perf-xl rules [--format table|json|md]: the validation catalogue (code, severity, 审核意见,
+rule, and in json/md the reason and an example)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -13,32 +13,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="列出全部校验规则",
         description="列出校验规则目录：编号、级别、审核意见分类、规则说明。",
     )
-    p.add_argument("--format", choices=("table", "json"), default="table",
-                   help="输出格式：table（默认，表格）或 json")
+    p.add_argument("--format", choices=("table", "json", "md"), default="table",
+                   help="输出格式：table（默认，表格）、json，或 md（docs/validation.md 中的规则表，含原因与示例）")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rules import catalogue
+    from ..rules import catalogue, markdown_table
+    from .common import print_table
 
     rules = catalogue()
+    if args.format == "md":
+        print(markdown_table(rules), end="")
+        return 0
     if args.format == "json":
         data = [{"code": r.code, "severity": r.severity, "severity_label": r.severity_label,
-                 "category": r.category, "title": r.title} for r in rules]
+                 "category": r.category, "title": r.title, "reason": r.reason, "example": r.example}
+                for r in rules]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"校验规则（{len(rules)} 条）", show_lines=False)
-        for caption in ("编号", "级别", "审核意见", "规则"):
-            table.add_column(caption, no_wrap=caption != "规则")
-        for r in rules:
-            table.add_row(r.code, r.severity_label, r.category, r.title)
-        Console().print(table)
-    else:
-        print("编号\t级别\t审核意见\t规则")
-        for r in rules:
-            print(f"{r.code}\t{r.severity_label}\t{r.category}\t{r.title}")
+    columns = ("编号", "级别", "审核意见", "规则")
+    rows = [dict(zip(columns, (r.code, r.severity_label, r.category, r.title), strict=True)) for r in rules]
+    print_table(rows, columns, title=f"校验规则（{len(rules)} 条）", left=columns)
     return 0

@@ -1,10 +1,9 @@
-"""perf-xl summary FILE [--write] [--format table|json]: the summary across funding lines."""
+"""perf-xl summary FILE [--write] [--config rules.toml] [--format table|json]: the summary across funding lines."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -15,16 +14,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="主工作簿 .xlsm、绩效文本 .txt 或模型 .json")
     p.add_argument("--write", action="store_true", help="重建工作簿中的「汇总」工作表（原地安全保存）")
     p.add_argument("--format", choices=("table", "json"), default="table", help="输出格式")
+    p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）：校验结果计入汇总的问题数")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..operations import findings_of, summary_patch
+    from ..rules import load_config
     from ..summary import LINE_COLUMNS, summarize
-    from .common import open_source
+    from .common import open_source, print_table
 
+    config = load_config(args.config)
     read, book = open_source(args.file, write=args.write)
-    findings = [f.to_dict() for f in findings_of(read)]
+    findings = [f.to_dict() for f in findings_of(read, config)]
     result = summarize(read.department, findings)
     if args.write:
         book.apply(summary_patch(read.department, findings))
@@ -34,33 +36,9 @@ def run(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2, default=str))
         return 0
     shown = ("资金来源", "项目数", "预算数", "财政资金", "其他资金", *LINE_COLUMNS[5:9])
-    _table(result.by_line, shown)
+    print_table(result.by_line, shown, title="按资金来源汇总（万元）", left=("资金来源",))
     for note in result.notes:
         print("注：" + note)
     if args.write:
         print(f"已重建「汇总」工作表：{args.file}")
     return 0
-
-
-def _table(rows, columns) -> None:
-    def text(v):
-        if v is None:
-            return ""
-        if hasattr(v, "quantize"):
-            return f"{v:,.2f}"
-        return str(v)
-
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title="按资金来源汇总（万元）", title_justify="left")
-        for c in columns:
-            table.add_column(c, justify="left" if c == "资金来源" else "right")
-        for row in rows:
-            table.add_row(*(text(row.get(c)) for c in columns))
-        Console().print(table)
-        return
-    print("\t".join(columns))
-    for row in rows:
-        print("\t".join(text(row.get(c)) for c in columns))

@@ -1,4 +1,5 @@
-"""The validation engine: every rule of RULES.md as one small registered function.
+"""The validation engine: every rule of the catalogue (docs/validation.md) as one small
+registered function.
 
     from perf_xl.rules import validate, load_config
     findings = validate(department, load_config("rules.toml"))
@@ -24,7 +25,7 @@ def load_rules() -> None:
 from .config import RuleConfig, default_config, load_config  # noqa: E402
 from .engine import sheet_names, validate  # noqa: E402
 from .finding import Finding, Hit, make_finding  # noqa: E402
-from .registry import CATALOGUE, CATEGORIES, Rule, catalogue, get_rule, rule  # noqa: E402
+from .registry import CATALOGUE, CATEGORIES, Rule, catalogue, get_rule, markdown_table, rule  # noqa: E402
 
 __all__ = [
     "CATALOGUE",
@@ -39,6 +40,7 @@ __all__ = [
     "load_config",
     "load_rules",
     "make_finding",
+    "markdown_table",
     "rule",
     "sheet_names",
     "validate",

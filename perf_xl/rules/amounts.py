@@ -25,7 +25,9 @@ def _field_text(p: ProjectFacts, key: str) -> str | None:
     return p.project.invalid.get(key)
 
 
-@rule("PT201", ERROR, OTHER, "预算数 ≠ 财政资金 + 其他资金")
+@rule("PT201", ERROR, OTHER, "预算数 ≠ 财政资金 + 其他资金",
+      reason="预算数应等于财政资金与其他资金之和（容差 0.005 万元）。",
+      example="预算数 100 万元，财政资金 80 万元，其他资金 10 万元")
 def funds_add_up(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     pr = p.project
     for key, caption in (("fiscal", "财政资金"), ("other", "其他资金")):
@@ -43,7 +45,9 @@ def funds_add_up(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                   found=decimal_text(total), expected=decimal_text(pr.budget))
 
 
-@rule("PT202", ERROR, OTHER, "预算数缺失、不是数字或为负数")
+@rule("PT202", ERROR, OTHER, "预算数缺失、不是数字或为负数",
+      reason="预算数是金额、成本和支出计划各项检查的基础。",
+      example="预算数写成「待定」或「-5」")
 def budget_readable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     pr = p.project
     text = _field_text(p, "budget")
@@ -80,7 +84,9 @@ def stated_totals(text: str) -> Iterator[tuple[str, Decimal]]:
         yield m.group(0).strip(), number * MONEY_FACTORS[m.group(2)]
 
 
-@rule("PT203", ERROR, OTHER, "资金用途或绩效目标中写的金额与预算数不一致")
+@rule("PT203", ERROR, OTHER, "资金用途或绩效目标中写的金额与预算数不一致",
+      reason="文字中写的预算金额与预算数不一致，说明其中一处抄错了。",
+      example="资金用途写「项目预算资金额为 134 万元」，预算数为 12.00 万元")
 def text_amounts(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     budget = p.project.budget
     if budget is None:
@@ -100,7 +106,9 @@ def _value_text(r: Row) -> str:
     return r.value.canonical()
 
 
-@rule("PT204", ERROR, VALUE_MISMATCH, "成本指标（金额）超过预算数")
+@rule("PT204", ERROR, VALUE_MISMATCH, "成本指标（金额）超过预算数",
+      reason="成本不能超过项目的预算数。",
+      example="成本指标「≤460万元」，预算数 42.78 万元")
 def cost_over_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     budget = p.project.budget
     if budget is None:
@@ -112,7 +120,9 @@ def cost_over_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       "value", r.index, found=_value_text(r), expected=f"≤{_wan(budget)}")
 
 
-@rule("PT205", WARNING, VALUE_MISMATCH, "总成本指标低于预算数（部分预算没有成本目标）")
+@rule("PT205", WARNING, VALUE_MISMATCH, "总成本指标低于预算数（部分预算没有成本目标）",
+      reason="总成本低于预算数说明部分预算没有成本目标。",
+      example="「项目总成本 ≤50万元」，预算数 80 万元")
 def cost_below_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     budget = p.project.budget
     if budget is None:
@@ -125,7 +135,9 @@ def cost_below_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       found=_value_text(r), expected=f"≤{_wan(budget)}")
 
 
-@rule("PT206", WARNING, VALUE_MISMATCH, "单位成本（人均、每月、单价、标准…）与整个预算数相当")
+@rule("PT206", WARNING, VALUE_MISMATCH, "单位成本（人均、每月、单价、标准…）与整个预算数相当",
+      reason="单位成本与整个预算数相当，多半是把总额填成了单位成本。",
+      example="「人均加班补贴标准 65万元」，预算数 65 万元")
 def unit_cost_as_total(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     budget = p.project.budget
     if budget is None or budget <= 0:
@@ -137,7 +149,9 @@ def unit_cost_as_total(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       "相当：疑似把总额填成了单位成本", "value", r.index, found=_value_text(r))
 
 
-@rule("PT207", WARNING, VALUE_MISMATCH, "多个金额成本指标合计超过预算数")
+@rule("PT207", WARNING, VALUE_MISMATCH, "多个金额成本指标合计超过预算数",
+      reason="各项成本之和不能超过预算数。",
+      example="三项成本指标 30、40、50 万元，预算数 100 万元")
 def costs_add_up(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     budget = p.project.budget
     if budget is None:
@@ -155,7 +169,9 @@ def costs_add_up(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
 _NAME_QUANTITY = re.compile(r"(\d+)\s*(" + "|".join(COUNT_UNITS) + ")")
 
 
-@rule("PT208", WARNING, VALUE_MISMATCH, "项目名称中的数量（如「6 辆」）与同单位的数量指标不一致")
+@rule("PT208", WARNING, VALUE_MISMATCH, "项目名称中的数量（如「6 辆」）与同单位的数量指标不一致",
+      reason="项目名称里的数量应与同单位的数量指标一致。",
+      example="项目名称「购置 6 辆执法执勤车」，数量指标「≥1 辆」")
 def name_quantity(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     name = unicodedata.normalize("NFKC", p.project.name or "")
     for m in _NAME_QUANTITY.finditer(name):

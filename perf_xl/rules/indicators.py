@@ -23,7 +23,9 @@ _LEVEL2_KIND = {"数量": "数量", "质量": "质量", "时效": "时效"}
 
 
 @rule("PT401", ERROR, NOT_QUANTIFIED,
-      "指标值无法识别（占位符 XX、*、_，数字与文字混写，两个数值，只有运算符，空值）")
+      "指标值无法识别（占位符 XX、*、_，数字与文字混写，两个数值，只有运算符，空值）",
+      reason="无法识别的指标值无法考核，财政局退回「指标不够细化、量化」。",
+      example="「XX%」、「1 进一步提高」、「90%-95%」")
 def value_unreadable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         if r.value.problem:
@@ -31,7 +33,9 @@ def value_unreadable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       found=r.value.text, expected="如 ≥90%、≤100万元、20台 或定性目标")
 
 
-@rule("PT402", WARNING, NOT_QUANTIFIED, "数量型指标值没有计量单位")
+@rule("PT402", WARNING, NOT_QUANTIFIED, "数量型指标值没有计量单位",
+      reason="没有计量单位的数量无从考核。",
+      example="「≥20」（20 什么？）")
 def value_without_unit(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         if r.value.is_quantity and not r.value.unit:
@@ -43,7 +47,9 @@ def _is_rate(r: Row) -> bool:
     return r.value.is_quantity and r.value.is_rate
 
 
-@rule("PT403", WARNING, VALUE_MISMATCH, "比率指标写成「≥100%」（应写「=100%」）；超过 100% 为错误")
+@rule("PT403", WARNING, VALUE_MISMATCH, "比率指标写成「≥100%」（应写「=100%」）；超过 100% 为错误",
+      reason="比率最多为 100%：「≥100%」应写「=100%」，超过 100% 是错误。",
+      example="「结案率 ≥100%」")
 def rate_over_hundred(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         if not _is_rate(r):
@@ -72,7 +78,9 @@ def _kind(r: Row) -> str:
 
 
 @rule("PT404", WARNING, VALUE_MISMATCH,
-      "指标方向疑似写反：成本用 ≥；数量、质量、时效、效益、满意度用 ≤ / <（越小越好的除外）")
+      "指标方向疑似写反：成本用 ≥；数量、质量、时效、效益、满意度用 ≤ / <（越小越好的除外）",
+      reason="方向写反会让目标失去约束：越大越好的指标用 ≥，越小越好的用 ≤。",
+      example="效益指标「维护社会稳定 ≤95%」")
 def direction(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         v = r.value
@@ -91,7 +99,9 @@ def direction(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       "value", r.index, found=v.operator, expected="≥")
 
 
-@rule("PT405", INFO, OTHER, "单位写法不规范，已规范化（「百分比」→「%」）")
+@rule("PT405", INFO, OTHER, "单位写法不规范，已规范化（「百分比」→「%」）",
+      reason="单位统一写法，便于汇总和比较；工具已自动规范化。",
+      example="「≥90百分比」规范为「≥90%」")
 def unit_respelled(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         if r.value.is_quantity and r.value.unit_respelled:
@@ -100,7 +110,9 @@ def unit_respelled(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       found=r.value.unit_as_written, expected=r.value.unit)
 
 
-@rule("PT406", WARNING, VALUE_MISMATCH, "满意度目标低于下限（默认 80%）")
+@rule("PT406", WARNING, VALUE_MISMATCH, "满意度目标低于下限（默认 80%）",
+      reason="满意度目标过低说明目标设定不积极（下限默认 80%，可配置）。",
+      example="「服务对象满意度 ≥60%」")
 def satisfaction_floor(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     floor = ctx.config.satisfaction_floor
     for r in p.rows:
@@ -110,7 +122,9 @@ def satisfaction_floor(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       "value", r.index, found=v.text, expected=f"≥{decimal_text(floor)}%")
 
 
-@rule("PT407", WARNING, OTHER, "同一项目中三级指标重复")
+@rule("PT407", WARNING, OTHER, "同一项目中三级指标重复",
+      reason="重复的三级指标多为复制时遗留，应合并或改写。",
+      example="同一项目有两条「案件审结数」")
 def duplicate_level3(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     seen: dict[str, Row] = {}
     for r in p.rows:

@@ -39,7 +39,9 @@ def _label(light: str | None) -> str:
 
 
 # -- PT6xx monitoring ------------------------------------------------------------------------
-@rule("PT601", ERROR, OTHER, "运行监控：1–N月执行数未填写或不是数字", scope="monitor")
+@rule("PT601", ERROR, OTHER, "运行监控：1–N月执行数未填写或不是数字", scope="monitor",
+      reason="运行监控要逐月填报执行数，缺失或不是数字时无法计算执行率。",
+      example="「1–6月执行数」填写「待统计」")
 def executed_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     bad = r.track.invalid.get("executed")
     if bad is not None:
@@ -49,7 +51,9 @@ def executed_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
         yield Hit(f"未填写 1–{r.month}月执行数（万元）", "track.executed", expected="金额（万元）")
 
 
-@rule("PT602", WARNING, OTHER, "运行监控：预算执行亮红灯或黄灯（执行率对序时进度）", scope="monitor")
+@rule("PT602", WARNING, OTHER, "运行监控：预算执行亮红灯或黄灯（执行率对序时进度）", scope="monitor",
+      reason="执行率明显落后于序时进度是财政运行监控的预警（红灯、黄灯）。",
+      example="6月执行率 20%，序时进度 50%")
 def budget_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     if r.budget_light in (RED, YELLOW):
         yield Hit(f"{r.month}月执行率 {_pct(r.execution_rate)}，序时进度 {_pct(r.standard_rate)}："
@@ -57,7 +61,9 @@ def budget_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
                   found=_pct(r.execution_rate), expected=f"≥{_pct(r.standard_rate)}")
 
 
-@rule("PT603", INFO, OTHER, "运行监控：执行率与本单位支出计划相差超过 10 个百分点", scope="monitor")
+@rule("PT603", INFO, OTHER, "运行监控：执行率与本单位支出计划相差超过 10 个百分点", scope="monitor",
+      reason="执行与本单位报的支出计划相差过大，说明计划或执行有一处不实。",
+      example="6月底计划 50%，实际执行 30%")
 def off_own_plan(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     if r.execution_rate is None or r.plan_rate is None:
         return
@@ -69,7 +75,9 @@ def off_own_plan(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
                   found=_pct(r.execution_rate), expected=_pct(r.plan_rate))
 
 
-@rule("PT604", WARNING, OTHER, "运行监控：指标亮红灯或黄灯（或执行情况不是数值）", scope="monitor")
+@rule("PT604", WARNING, OTHER, "运行监控：指标亮红灯或黄灯（或执行情况不是数值）", scope="monitor",
+      reason="指标完成进度落后（红灯、黄灯）时需要分析原因、采取措施。",
+      example="年度目标「≥100件」，6月仅完成 10 件")
 def indicator_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     for i in r.indicators:
         j = i.judged
@@ -83,7 +91,9 @@ def indicator_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
                       "track.progress", i.index, found=_text(i.reported), expected=i.value_text)
 
 
-@rule("PT605", ERROR, OTHER, "运行监控：亮红灯或黄灯但未填写偏差原因", scope="monitor")
+@rule("PT605", ERROR, OTHER, "运行监控：亮红灯或黄灯但未填写偏差原因", scope="monitor",
+      reason="亮红灯或黄灯的项目须说明偏差原因，否则监控表会被退回。",
+      example="预算执行亮红灯，「偏差原因」一栏空白")
 def reason_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     cfg = ctx.config
     for which, light in (("预算执行", r.budget_light),):
@@ -103,7 +113,9 @@ def reason_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
 
 
 @rule("PT606", INFO, VALUE_MISMATCH, "运行监控：蓝灯（已达年度指标值的 120% 以上）：目标可能定得过低",
-      scope="monitor")
+      scope="monitor",
+      reason="远超年度目标说明目标可能定得过低。",
+      example="年度目标「≥10件」，6月已完成 15 件")
 def far_ahead(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     for i in r.indicators:
         if i.light == BLUE:
@@ -113,7 +125,9 @@ def far_ahead(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
 
 
 # -- PT7xx self-evaluation -------------------------------------------------------------------
-@rule("PT701", ERROR, OTHER, "绩效自评：实际完成值（或全年执行数）未填写", scope="selfeval")
+@rule("PT701", ERROR, OTHER, "绩效自评：实际完成值（或全年执行数）未填写", scope="selfeval",
+      reason="自评要填写每个指标的实际完成值和全年执行数。",
+      example="「实际完成值」一栏空白")
 def actual_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     bad = r.track.invalid.get("year_executed")
     if bad is not None:
@@ -135,7 +149,9 @@ def actual_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
                       found=str(i.actual))
 
 
-@rule("PT702", ERROR, OTHER, "绩效自评：自定分值合计不为 90，或得分超过分值", scope="selfeval")
+@rule("PT702", ERROR, OTHER, "绩效自评：自定分值合计不为 90，或得分超过分值", scope="selfeval",
+      reason="自评各指标分值合计应为 90 分（预算执行率另计 10 分），得分不能超过分值。",
+      example="各指标分值合计 85 分")
 def weights_wrong(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     total = ctx.config.indicator_total
     if r.custom_weights:
@@ -157,7 +173,9 @@ def weights_wrong(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
                       "track.score", i.index, found=_n(t.score), expected=f"≤{_n(i.weight)}")
 
 
-@rule("PT703", ERROR, OTHER, "绩效自评：定性指标得分不在其档次的区间内", scope="selfeval")
+@rule("PT703", ERROR, OTHER, "绩效自评：定性指标得分不在其档次的区间内", scope="selfeval",
+      reason="定性指标按档次打分，得分应在所选档次的区间内。",
+      example="选了「良好」档却打了满分")
 def qualitative_out_of_band(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     for i in r.indicators:
         if i.judged.kind != QUALITATIVE or i.grade is None or i.weight is None:
@@ -174,7 +192,9 @@ def qualitative_out_of_band(r: ProjectResult, ctx: LifecycleContext) -> Iterator
 
 
 @rule("PT704", WARNING, VALUE_MISMATCH, "绩效自评：实际完成值达目标的 130% 以上而未说明原因",
-      scope="selfeval")
+      scope="selfeval",
+      reason="超额完成过多须说明原因（目标是否定得偏低）。",
+      example="目标「≥100件」，完成 150 件，未写原因")
 def far_above_target(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     for i in r.indicators:
         j = i.judged
@@ -191,7 +211,9 @@ def far_above_target(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
 
 
 @rule("PT705", WARNING, OTHER, "绩效自评：绩效得分明显超前于预算执行，或预算未执行超过 20%",
-      scope="selfeval")
+      scope="selfeval",
+      reason="绩效得分与预算执行应大体一致；大量资金未执行而得分很高需要说明。",
+      example="预算执行率 60%，绩效得分 95 分")
 def ahead_or_unspent(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
     cfg = ctx.config
     if r.ahead is not None and r.ahead > cfg.ahead_margin:

@@ -1,5 +1,6 @@
 """The rule catalogue: each rule is one small function registered with its code, severity,
-审核意见 category and a Chinese title (see RULES.md for the codes, which are stable)."""
+审核意见 category, a Chinese title, the reason the bureau cares and an example of what it
+finds. The codes are stable; docs/validation.md lists them (generated: perf-xl rules --format md)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ class Rule:
     title: str  # Chinese, one line: what the rule finds
     scope: str = "project"
     check: Check | None = None
+    reason: str = ""  # Chinese: why it matters (why the bureau returns such a table)
+    example: str = ""  # Chinese: a case the rule reports
 
     @property
     def severity_label(self) -> str:
@@ -58,7 +61,7 @@ CATALOGUE: dict[str, Rule] = {}
 
 
 def register(code: str, severity: str, category: str, title: str, *, scope: str = "project",
-             check: Check | None = None) -> Rule:
+             check: Check | None = None, reason: str = "", example: str = "") -> Rule:
     if not _CODE.match(code):
         raise ValueError(f"rule code must look like PT101: {code!r}")
     if code in CATALOGUE:
@@ -71,17 +74,20 @@ def register(code: str, severity: str, category: str, title: str, *, scope: str 
         raise ValueError(f"{code}: unknown scope {scope!r}")
     if scope != "workbook" and check is None:
         raise ValueError(f"{code}: a {scope} rule needs a check function")
-    entry = Rule(code, severity, category, title, scope, check)
+    if not (reason.strip() and example.strip()):
+        raise ValueError(f"{code}: a rule needs its reason and an example (docs/validation.md shows them)")
+    entry = Rule(code, severity, category, title, scope, check, reason, example)
     CATALOGUE[code] = entry
     return entry
 
 
-def rule(code: str, severity: str, category: str, title: str, *,
+def rule(code: str, severity: str, category: str, title: str, *, reason: str, example: str,
          scope: str = "project") -> Callable[[Check], Check]:
     """Register the decorated function as the check of rule ``code``."""
 
     def decorate(fn: Check) -> Check:
-        register(code, severity, category, title, scope=scope, check=fn)
+        register(code, severity, category, title, scope=scope, check=fn, reason=reason,
+                 example=example)
         return fn
 
     return decorate
@@ -100,3 +106,15 @@ def get_rule(code: str) -> Rule:
 
     load_rules()
     return CATALOGUE[code]
+
+
+def markdown_table(rules: Iterable[Rule]) -> str:
+    """The catalogue as the Markdown table of docs/validation.md (perf-xl rules --format md)."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = ["| 编号 | 级别 | 审核意见 | 规则 | 为什么 | 例 |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r.code} | {r.severity_label} | {cell(r.category)} | {cell(r.title)} | "
+              f"{cell(r.reason)} | {cell(r.example)} |" for r in rules]
+    return "\n".join(lines) + "\n"

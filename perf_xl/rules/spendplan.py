@@ -23,7 +23,9 @@ def _known(p: ProjectFacts) -> list[tuple[int, Decimal]]:
     return [(i, v) for i, v in enumerate(p.project.plan[: len(CHECKPOINTS)]) if v is not None]
 
 
-@rule("PT301", ERROR, OTHER, "资金支出计划缺少时点（3月底 / 6月底 / 10月底 / 12月底）")
+@rule("PT301", ERROR, OTHER, "资金支出计划缺少时点（3月底 / 6月底 / 10月底 / 12月底）",
+      reason="四个时点的累计支出进度都要填写，财政据此考核执行进度。",
+      example="没有填写 12月底 的进度")
 def checkpoint_missing(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     plan = list(p.project.plan) + [None] * (len(CHECKPOINTS) - len(p.project.plan))
     missing = [i for i, v in enumerate(plan[: len(CHECKPOINTS)])
@@ -37,7 +39,9 @@ def checkpoint_missing(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                   expected="100%" if i == len(CHECKPOINTS) - 1 else "累计支出进度（%）")
 
 
-@rule("PT302", ERROR, OTHER, "资金支出计划的值超出 0–100%")
+@rule("PT302", ERROR, OTHER, "资金支出计划的值超出 0–100%",
+      reason="累计支出进度是 0%–100% 之间的百分比。",
+      example="6月底 填写 120%")
 def checkpoint_range(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for i, cp in enumerate(CHECKPOINTS):
         text = p.project.invalid.get(f"plan.{i}")
@@ -50,7 +54,9 @@ def checkpoint_range(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       f"plan.{i}", found=_pct(v), expected="0–100%")
 
 
-@rule("PT303", ERROR, OTHER, "资金支出计划的累计进度下降")
+@rule("PT303", ERROR, OTHER, "资金支出计划的累计进度下降",
+      reason="累计进度只增不减。",
+      example="6月底 60%，10月底 50%")
 def checkpoint_decreasing(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     known = _known(p)
     for (i0, v0), (i1, v1) in pairwise(known):
@@ -60,7 +66,9 @@ def checkpoint_decreasing(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       expected=f"≥{_pct(v0)}")
 
 
-@rule("PT304", ERROR, OTHER, "资金支出计划 12月底 不是 100%")
+@rule("PT304", ERROR, OTHER, "资金支出计划 12月底 不是 100%",
+      reason="预算应在年底前支出完毕。",
+      example="12月底 填写 90%")
 def year_end_full(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     last = len(CHECKPOINTS) - 1
     v = p.project.plan[last] if len(p.project.plan) > last else None
@@ -69,7 +77,9 @@ def year_end_full(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                   f"plan.{last}", found=_pct(v), expected="100%")
 
 
-@rule("PT305", WARNING, OTHER, "资金支出计划低于要求的进度（可配置，默认不检查）")
+@rule("PT305", WARNING, OTHER, "资金支出计划低于要求的进度（可配置，默认不检查）",
+      reason="财政部门可要求各时点的最低进度（配置 spend_plan.floor）。",
+      example="要求 6月底 不低于 40%，填写 20%")
 def progress_floor(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     floors = ctx.config.progress_floor
     for i, v in _known(p):

@@ -28,7 +28,9 @@ def _code(p: ProjectFacts) -> str:
 
 
 @rule("PT101", ERROR, OTHER,
-      "项目编码缺失或格式不对（6 位区划码 + 2 位年度 + 类型字母 + 11 位数字 + 校验码）")
+      "项目编码缺失或格式不对（6 位区划码 + 2 位年度 + 类型字母 + 11 位数字 + 校验码）",
+      reason="项目编码是项目在一体化系统中的唯一标识，格式不对的编码无法导入，财政局会退回。",
+      example="项目编码写成「13070024P0004831」（少了位数）")
 def code_format(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     code = _code(p)
     problem = projectcode.format_problem(code)
@@ -39,7 +41,9 @@ def code_format(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                   "1 位类型字母 + 11 位数字 + 1 位校验码）", "code", found=code)
 
 
-@rule("PT102", ERROR, OTHER, "项目编码校验码错误")
+@rule("PT102", ERROR, OTHER, "项目编码校验码错误",
+      reason="校验码由前 20 位算出，末位不符说明编码抄错了一位。",
+      example="「13070024P00048310001Y」按编码规则末位应为「X」")
 def code_check(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     code = _code(p)
     if projectcode.format_problem(code):
@@ -54,7 +58,9 @@ def code_check(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                   found=code[20], expected=expected)
 
 
-@rule("PT103", ERROR, OTHER, "同一项目编码出现在两个项目中", scope="department")
+@rule("PT103", ERROR, OTHER, "同一项目编码出现在两个项目中", scope="department",
+      reason="两个项目用同一编码，导入和汇总时会互相覆盖。",
+      example="第 3 个和第 7 个项目的编码都是「13070024P00048310001X」")
 def duplicate_codes(projects: list[ProjectFacts], ctx: Context) -> Iterator[Hit]:
     first: dict[str, ProjectFacts] = {}
     for p in projects:
@@ -69,13 +75,17 @@ def duplicate_codes(projects: list[ProjectFacts], ctx: Context) -> Iterator[Hit]
             first[code] = p
 
 
-@rule("PT104", ERROR, OTHER, "项目名称为空")
+@rule("PT104", ERROR, OTHER, "项目名称为空",
+      reason="没有名称的项目无法审核，也无法命名它的工作表。",
+      example="项目名称一栏空白")
 def name_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     if not (p.project.name or "").strip():
         yield Hit("项目名称为空", "name")
 
 
-@rule("PT105", ERROR, INCOMPLETE, "绩效目标（年度目标）为空")
+@rule("PT105", ERROR, INCOMPLETE, "绩效目标（年度目标）为空",
+      reason="年度绩效目标是审核的核心，没有目标就无法判断指标是否相关。",
+      example="绩效目标一栏空白")
 def goal_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     if not (p.project.goal or "").strip():
         yield Hit("绩效目标为空：应写明项目的年度绩效目标", "goal")
@@ -84,7 +94,9 @@ def goal_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
 _ADD = {"产出": ADD_OUTPUT, "效益": ADD_BENEFIT, "满意度": ADD_SATISFACTION}
 
 
-@rule("PT106", ERROR, ADD_OUTPUT, "一级指标（产出 / 效益 / 满意度）下没有三级指标")
+@rule("PT106", ERROR, ADD_OUTPUT, "一级指标（产出 / 效益 / 满意度）下没有三级指标",
+      reason="产出、效益、满意度三类一级指标下都要有具体的三级指标，否则退回「建议增加明确…指标」。",
+      example="只有产出指标和效益指标，没有满意度指标")
 def level1_without_indicators(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     present = {r.level1 for r in p.rows if r.indicator.level3.strip()}
     for level1 in REQUIRED_LEVEL1:
@@ -93,7 +105,9 @@ def level1_without_indicators(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       "indicators", category=_ADD[level1], expected=f"{level1}指标")
 
 
-@rule("PT107", ERROR, INCOMPLETE, "产出指标缺少数量 / 质量 / 时效 / 成本指标之一")
+@rule("PT107", ERROR, INCOMPLETE, "产出指标缺少数量 / 质量 / 时效 / 成本指标之一",
+      reason="产出指标应覆盖数量、质量、时效、成本四个方面。",
+      example="产出指标下只有数量指标和质量指标")
 def output_incomplete(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     output = p.rows_of("产出")
     if not output:
@@ -108,7 +122,9 @@ def output_incomplete(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       "level2", first, expected=f"{level2}指标")
 
 
-@rule("PT108", ERROR, LEVEL2_WRONG, "一级或二级指标名称不在指标体系中")
+@rule("PT108", ERROR, LEVEL2_WRONG, "一级或二级指标名称不在指标体系中",
+      reason="名称不在指标体系中的指标系统无法归类，财政局退回「二级指标类型错误」。",
+      example="二级指标写成「效率指标」")
 def names_in_tree(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         ind = r.indicator
@@ -132,7 +148,9 @@ def names_in_tree(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       found=ind.level2.strip())
 
 
-@rule("PT109", WARNING, INCOMPLETE, "指标值确定依据为空")
+@rule("PT109", WARNING, INCOMPLETE, "指标值确定依据为空",
+      reason="指标值要说明依据（计划标准、行业标准、历史标准等），全部空白的表会被退回。",
+      example="全部指标的「指标值确定依据」都是空的")
 def basis_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     empty = [r for r in p.rows if not r.indicator.basis.strip()]
     if empty and len(empty) == len(p.rows) and len(empty) > 1:
@@ -143,7 +161,9 @@ def basis_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
         yield Hit(f"三级指标『{r.name}』的指标值确定依据为空", "basis", r.index)
 
 
-@rule("PT110", WARNING, INCOMPLETE, "三级指标名称或绩效指标描述为空")
+@rule("PT110", WARNING, INCOMPLETE, "三级指标名称或绩效指标描述为空",
+      reason="没有名称或描述的指标无法理解、无法考核。",
+      example="一行指标只有指标值，三级指标一栏空白")
 def level3_or_description_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
         ind = r.indicator
@@ -154,7 +174,9 @@ def level3_or_description_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
                       r.index)
 
 
-@rule("PT111", INFO, OTHER, "项目编码中的年度与预算年度不同（以前年度结转项目）")
+@rule("PT111", INFO, OTHER, "项目编码中的年度与预算年度不同（以前年度结转项目）",
+      reason="编码年度早于预算年度的多为以前年度结转项目，提示核对，不算错误。",
+      example="2024 年预算中编码为「13070023P…」的项目")
 def prior_year(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     year = projectcode.code_year(_code(p))
     if year is None or ctx.year is None or year == ctx.year:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from .. import __version__, indicator_tree
 from ..atomic import atomic_target
+from ..conventions import OTHER_GROUP, carried_levels, compact, level1_group, planned_spend
 from ..conventions import PROFILE_NAMES as PLAN_PROFILES
-from ..conventions import compact, planned_spend
 from ..model import FUNDING_LINES, Department, Project
 from ..values import OPERATORS
 from ..vocabulary import ERROR_LABEL, MONEY_TOLERANCE, STATUS_OK, WARNING_LABEL
 from . import formulas as F
 from . import layout as L
-from .owned_sheets import NOT_VALIDATED, findings_sheet, summary_sheet
+from .owned_sheets import NOT_VALIDATED, SummaryFigures, findings_sheet, summary_sheet
 from .patch import Formula, Link, SheetSpec, plain
 from .sizing import display_width, row_height
 from .styles import STYLES, xlsx_page_setup
@@ -62,12 +62,15 @@ def _legal(name: str) -> bool:
     return 0 < len(name) <= L.SHEET_NAME_MAX and not set("[]:*?/\\") & set(name)
 
 
-def build_workbook(dept: Department, path: str | Path, *, progress: Progress | None = None,
-                   macros: Path | None = None, today: datetime.date | None = None,
+def build_workbook(dept: Department, path: str | Path, *, summary: SummaryFigures | None = None,
+                   progress: Progress | None = None, macros: Path | None = None,
+                   today: datetime.date | None = None,
                    project_id: uuid.UUID | None = None) -> BuildReport:
     """Write ``dept`` as the master workbook at ``path`` (atomically). The output depends
-    only on the model, the macros, the builder, ``today`` (the date it shows) and
-    ``project_id`` (the VBA project's ID; each build gets a new one unless it is given)."""
+    only on the model, its ``summary`` (perf_xl.summary.summarize(dept): the 汇总 sheet's
+    cached figures; without it 汇总 holds formulas only, which a spreadsheet computes on
+    opening), the macros, the builder, ``today`` (the date it shows) and ``project_id``
+    (the VBA project's ID; each build gets a new one unless it is given)."""
     import xlsxwriter
 
     today = today or datetime.date.today()
@@ -106,7 +109,7 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
             if progress:
                 progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
             write_project_sheet(sheets[project.sheet or ""], project, dept, fmt)
-        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, today=today), fmt)
+        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, summary, today=today), fmt)
         render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), fmt)
         _write_codes(sheets[L.CODES_SHEET], dept, fmt)
         _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
@@ -258,12 +261,11 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
 
 # -- 部门整体 -----------------------------------------------------------------------------------
 def _write_department(ws, dept: Department, fmt: _Formats) -> None:
-    ws.set_column("A:A", 14)
-    ws.set_column("B:B", 30)
-    ws.set_column("C:C", 14)
-    ws.set_column("D:D", 52)
-    widths = {"A": 14, "B": 30, "C": 14, "D": 52}
-    ws.merge_range("A1:D1", "部门整体绩效目标", fmt.title)
+    widths = L.DEPT_COL_WIDTHS
+    for letter, width in widths.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    last = L.DEPT_LAST_COL
+    ws.merge_range(f"{L.DEPT_TITLE}:{last}1", "部门整体绩效目标", fmt.title)
     for field in L.DEPT_FIELDS:
         row, _ = L.split_a1(field.cell)
         ws.write(f"A{row}", field.caption, fmt.label)
@@ -274,37 +276,40 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
     ws.write(f"A{row}", L.DEPT_SECTION_GOAL, fmt.heading)
     row += 1
     for para in dept.overall_goal.split("\n") if dept.overall_goal else []:
-        ws.merge_range(f"A{row}:D{row}", para, fmt.paragraph)
+        ws.merge_range(f"A{row}:{last}{row}", para, fmt.paragraph)
         ws.set_row(row - 1, row_height([(para, full)]))
         row += 1
     row += 1
     ws.write(f"A{row}", L.DEPT_SECTION_SUBGOALS, fmt.heading)
     row += 1
-    for col, caption in zip("ABCD", ("序号", "分项名称", "标签", "绩效目标"), strict=True):
+    for col, caption in L.DEPT_SUBGOAL_COLUMNS:
         ws.write(f"{col}{row}", caption, fmt.head)
     row += 1
+    (c_seq, _), (c_title, _), (c_label, _), (c_target, _) = L.DEPT_SUBGOAL_COLUMNS
     for i, goal in enumerate(dept.sub_goals, 1):
-        ws.write_number(f"A{row}", i, fmt.center)
-        ws.write_string(f"B{row}", goal.title, fmt.cell)
-        ws.write_string(f"C{row}", goal.label, fmt.center)
-        ws.write_string(f"D{row}", goal.target, fmt.cell)
-        ws.set_row(row - 1, row_height([(goal.target, widths["D"]), (goal.title, widths["B"])]))
+        ws.write_number(f"{c_seq}{row}", i, fmt.center)
+        ws.write_string(f"{c_title}{row}", goal.title, fmt.cell)
+        ws.write_string(f"{c_label}{row}", goal.label, fmt.center)
+        ws.write_string(f"{c_target}{row}", goal.target, fmt.cell)
+        ws.set_row(row - 1, row_height([(goal.target, widths[c_target]), (goal.title, widths[c_title])]))
         row += 1
     row += 1
     ws.write(f"A{row}", L.DEPT_SECTION_MEASURES, fmt.heading)
     row += 1
-    for col, caption in zip("ABC", ("序号", "保障措施", "内容"), strict=True):
+    (m_seq, _), (m_title, _), (m_text, text_caption) = L.DEPT_MEASURE_COLUMNS
+    merge_to = L.DEPT_MEASURE_MERGE_TO
+    for col, caption in L.DEPT_MEASURE_COLUMNS[:-1]:
         ws.write(f"{col}{row}", caption, fmt.head)
-    ws.write(f"D{row}", "", fmt.head)
-    ws.merge_range(f"C{row}:D{row}", "内容", fmt.head)
+    ws.write(f"{merge_to}{row}", "", fmt.head)
+    ws.merge_range(f"{m_text}{row}:{merge_to}{row}", text_caption, fmt.head)
     row += 1
     for i, measure in enumerate(dept.measures, 1):
-        ws.write_number(f"A{row}", i, fmt.center)
-        ws.write_string(f"B{row}", measure.title, fmt.cell)
-        ws.merge_range(f"C{row}:D{row}", measure.text, fmt.cell)
-        ws.set_row(row - 1, row_height([(measure.text, widths["C"] + widths["D"])]))
+        ws.write_number(f"{m_seq}{row}", i, fmt.center)
+        ws.write_string(f"{m_title}{row}", measure.title, fmt.cell)
+        ws.merge_range(f"{m_text}{row}:{merge_to}{row}", measure.text, fmt.cell)
+        ws.set_row(row - 1, row_height([(measure.text, widths[m_text] + widths[merge_to])]))
         row += 1
-    _page_setup(ws, area=f"A1:D{row}")
+    _page_setup(ws, area=f"A1:{last}{row}")
 
 
 # -- a project sheet ------------------------------------------------------------------------------
@@ -394,11 +399,12 @@ def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
         ref = f"{column.col}{header}"
         merge = f"{column.merge_to_col}{header}" if column.merge_to_col else None
         _put(ws, ref, merge, column.caption, fmt.label)
-    for column in L.IND_TOOL_COLUMNS:
+    for column in (*L.IND_TOOL_COLUMNS, L.IND_GROUP_COLUMN):
         _put(ws, f"{column.col}{header}", None, column.caption, fmt.tool_label)
     widths = {c.key: _span_width(f"{c.col}1", f"{c.merge_to_col}1" if c.merge_to_col else None)
               for c in L.IND_COLUMNS}
     amount_col, cost_col, udf_col = (c.col for c in L.IND_TOOL_COLUMNS)
+    groups = [level1_group(level1) for _ind, level1, _ in carried_levels(project.indicators)]
     for index in range(L.IND_CAPACITY):
         row = L.indicator_row(index)
         ind = project.indicators[index] if index < len(project.indicators) else None
@@ -412,8 +418,15 @@ def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
         _formula(ws, f"{cost_col}{row}", F.cost_check(row), fmt.tool)
         _formula(ws, f"{udf_col}{row}", F.udf_check(row), fmt.tool,
                  F.UDF_FALLBACK if ind and ind.value else "")
+        _formula(ws, f"{L.IND_GROUP_COLUMN.col}{row}", F.level1_group(row), fmt.tool,
+                 groups[index] if ind else _empty_group(groups, index))
         if ind:
             ws.set_row(row - 1, row_height([(getattr(ind, k), w) for k, w in widths.items()]))
+
+
+def _empty_group(groups: list[str], index: int) -> str:
+    """The 一级指标类别 cell of an empty indicator row: the group carried on, marked "~"."""
+    return (groups[min(index, len(groups)) - 1] if groups and index else OTHER_GROUP) + "~"
 
 
 def _project_conditional_formats(ws, fmt: _Formats) -> None:

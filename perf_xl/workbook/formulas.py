@@ -7,6 +7,7 @@ a workbook opened without xlwings shows a hint instead of #NAME?.
 
 from __future__ import annotations
 
+from ..conventions import COST_WORD, LEVEL1_GROUPS, NO_FUNDING_LINE, OTHER_GROUP
 from ..vocabulary import MONEY_TOLERANCE
 from . import layout as L
 
@@ -89,3 +90,67 @@ def udf_findings_count() -> str:
     year = next(f.cell for f in L.DEPT_FIELDS if f.key == "year")
     return udf(f"PT_FINDINGS_COUNT($A$1:${L.LAST_COL}${L.IND_LAST_ROW},"
                f"{L.quote_sheet(L.DEPARTMENT_SHEET)}{_abs(year)})")
+
+
+# -- the definitions of perf_xl/conventions.py as native formulas ---------------------------
+# White space a compacted text loses (Python's str.split(): spaces, full-width spaces, tabs,
+# line breaks).
+_SPACES = ('" "', '"　"', "CHAR(9)", "CHAR(10)", "CHAR(13)")
+
+
+def compact(ref: str) -> str:
+    """``ref``'s text without white space (conventions.compact)."""
+    out = f"{ref}&\"\""
+    for space in _SPACES:
+        out = f"SUBSTITUTE({out},{space},\"\")"
+    return out
+
+
+def _indicator_cells(row: int) -> str:
+    """The cells the reader takes an indicator row from (D:E is one merged cell)."""
+    cols = [c.col for c in L.IND_COLUMNS]
+    return ",".join(f"${c}{row}" for c in cols)
+
+
+def level1_group(row: int) -> str:
+    """The row's 一级指标 group, a blank 一级 cell continuing the group above; "" on an empty
+    row (conventions.carried_levels and level1_group). The group travels down the column
+    with a trailing "~" through empty rows, which COUNTIF(…, "产出") does not count."""
+    level1 = f"${L.IND_COLUMN_BY_KEY['level1'].col}{row}"
+    text = compact(level1)
+    group = f'"{OTHER_GROUP}"'
+    for g in reversed(LEVEL1_GROUPS):
+        group = f'IF(LEFT({text},{len(g)})="{g}","{g}",{group})'
+    col = L.IND_GROUP_COLUMN.col
+    above = f'"{OTHER_GROUP}"' if row == L.IND_FIRST_ROW else f'SUBSTITUTE({col}{row - 1},"~","")'
+    return (f'=IF({text}<>"",{group},{above})'
+            f'&IF(COUNTA({_indicator_cells(row)})=0,"~","")')
+
+
+def group_count(sheet: str, group: str) -> str:
+    """How many indicators of a project sheet are in a 一级指标 group."""
+    col = L.IND_GROUP_COLUMN.col
+    return f'=COUNTIF({L.quote_sheet(sheet)}${col}${L.IND_FIRST_ROW}:${col}${L.IND_LAST_ROW},"{group}")'
+
+
+def funding_line(sheet: str) -> str:
+    """The funding line a project is grouped under (conventions.funding_line_label)."""
+    text = compact(f"{L.quote_sheet(sheet)}{L.FUNDING_LINE.cell}")
+    return f'=IF({text}="","{NO_FUNDING_LINE}",{text})'
+
+
+def cost_value(sheet: str) -> str:
+    """The 指标值 of a project sheet's first cost indicator (conventions.cost_indicator_value):
+    the first row whose 一级 or 二级指标 contains 成本 — a cost group always starts on a row
+    that names it, so the first such written cell is the first cost indicator."""
+    q = L.quote_sheet(sheet)
+    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
+    col = L.IND_COLUMN_BY_KEY
+
+    def rng(key: str) -> str:
+        return f"{q}${col[key].col}${first}:${col[key].col}${last}"
+
+    big = L.IND_CAPACITY + 1
+    at = (f'MIN(IFERROR(MATCH("*{COST_WORD}*",{rng("level1")},0),{big}),'
+          f'IFERROR(MATCH("*{COST_WORD}*",{rng("level2")},0),{big}))')
+    return f'=IFERROR(INDEX({rng("value")},{at})&"","")'

@@ -126,7 +126,7 @@ class Field:
 LAST_COL = "G"  # the official table spans A..G (the print area)
 # Column widths (character units): the official table, a gap, the tool block.
 PROJECT_COL_WIDTHS = {"A": 11, "B": 11, "C": 16, "D": 14, "E": 14, "F": 13, "G": 18,
-                      "H": 2, "I": 16, "J": 14, "K": 26}
+                      "H": 2, "I": 16, "J": 14, "K": 26, "L": 10}
 TITLE = "A1"  # formula: 序号 & "." & 项目名称 & "绩效目标表"
 TITLE_MERGE = "G1"
 UNIT_LINE = Field("unit", "A2", "单位信息", merge_to="E2")
@@ -224,9 +224,12 @@ IND_TOOL_COLUMNS: tuple[Column, ...] = (
     Column("cost_check", "J", "成本核对"),  # native: cost indicator vs 预算数
     Column("udf_check", "K", "Python 校验"),  # UDF: PT_CHECK(...)
 )
+# native: the row's 一级指标 group (产出/效益/满意度/其他) with a blank 一级 cell continuing
+# the one above, as perf_xl.conventions defines it; "" on an empty row. 汇总 counts it.
+IND_GROUP_COLUMN = Column("group", "L", "一级指标类别")
 NOTES_ROW = IND_LAST_ROW + 2  # 填表说明 below the table
 PRINT_AREA = f"A1:{LAST_COL}{IND_LAST_ROW}"
-TOOL_LAST_COL = "K"
+TOOL_LAST_COL = IND_GROUP_COLUMN.col
 
 
 def indicator_row(index: int) -> int:
@@ -270,8 +273,36 @@ DEPT_SECTION_GOAL = "一、总体绩效目标"
 DEPT_SECTION_SUBGOALS = "二、分项绩效目标"
 DEPT_SECTION_MEASURES = "三、工作保障措施"
 DEPT_FIRST_SECTION_ROW = 11
-# Column use inside the sections: paragraphs in B (merged B:D); sub-goals: A 序号,
-# B 名称, C 标签, D 目标; measures: A 序号, B 措施, C:D 内容.
+DEPT_COL_WIDTHS = {"A": 14, "B": 30, "C": 14, "D": 52}
+DEPT_LAST_COL = "D"
+# Column use inside the sections: the goal's paragraphs span A:D (merged), one row each;
+# sub-goals: a header row, then A 序号, B 分项名称, C 标签, D 绩效目标; measures: a header
+# row, then A 序号, B 保障措施, C:D 内容 (merged).
+DEPT_SUBGOAL_COLUMNS = (("A", "序号"), ("B", "分项名称"), ("C", "标签"), ("D", "绩效目标"))
+DEPT_MEASURE_COLUMNS = (("A", "序号"), ("B", "保障措施"), ("C", "内容"))
+DEPT_MEASURE_MERGE_TO = "D"  # 内容 spans C:D
+
+# -- 汇总 (rebuilt by summary --write; rows below the line table depend on its length) -------
+SUMMARY_TITLE = "A1"  # merged across the printed columns
+SUMMARY_UNIT = ("A2", "D2")  # 单位 (merged)
+SUMMARY_YEAR = "E2"
+SUMMARY_DATE = ("H2", "J2")  # 编制日期 (merged); 单位：万元 in the last printed column
+SUMMARY_SIGNATURE_COLS = ("A", "E", "I", "M")  # 单位负责人, 财务负责人, 填表人, 填报日期
+SUMMARY_LINE_HEADER_ROW = 5  # header of the table by funding line; its caption one row above
+SUMMARY_CHART_ROWS = 18  # rows reserved for the two charts below the line table
+SUMMARY_NAME_WIDTH = 44  # the 项目名称 column of the project list
+SUMMARY_FUNDING_WIDTH = 16  # the 资金来源 column, for row heights
+SUMMARY_WIDTHS = {"A": 24, "B": 16, "C": 24, "D": SUMMARY_NAME_WIDTH}
+SUMMARY_PRINTED_WIDTH = 12  # other printed columns
+SUMMARY_HELPER_WIDTH = 11  # helper columns (grey header, not printed)
+SUMMARY_BAR_CHART = (520, 320)  # pixels
+SUMMARY_LINE_CHART = (620, 320)
+SUMMARY_LINE_CHART_COL = "H"
+
+# -- 校验结果 ------------------------------------------------------------------------------
+FINDINGS_HEADER_ROW = 4
+FINDINGS_COLUMNS = ("序号", "级别", "代码", "审核意见", "项目编码", "工作表", "单元格", "问题说明")
+FINDINGS_WIDTHS = {"A": 6, "B": 7, "C": 8, "D": 20, "E": 24, "F": 22, "G": 8, "H": 80}
 
 # -- 首页 ---------------------------------------------------------------------------------
 HOME_TITLE = "A1"

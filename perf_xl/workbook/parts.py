@@ -4,7 +4,7 @@ A .xlsx/.xlsm file is a zip of XML parts tied together by relationships (OPC). E
 the way Excel-grade tools do means: open the zip, parse the few parts an update changes
 (one sheet's XML, its comments and VML, styles.xml, sharedStrings.xml …), write them back,
 and copy every other member as it is — the same compressed bytes, in the same order.
-``Package`` does exactly that; docs/writer.md says why no library was used.
+``Package`` does exactly that.
 
 Hostile input: the package is checked first (safety.check_workbook_file: size limits, no
 DTD); every CRC is verified before anything is written; XML is parsed by lxml with entity

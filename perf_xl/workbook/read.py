@@ -232,16 +232,19 @@ def _read_department(grid: Grid, dept: Department) -> None:
     if goal_row:
         paragraphs = [grid.text(f"A{r}") for r in range(goal_row + 1, min(sub_row, measure_row))]
         dept.overall_goal = "\n".join(p for p in paragraphs if p)
+    _seq, title_col, label_col, target_col = (c for c, _ in L.DEPT_SUBGOAL_COLUMNS)
     if sub_row < end:
         for r in range(sub_row + 2, measure_row):  # +2: skip the header row
-            title = grid.text(f"B{r}")
+            title = grid.text(f"{title_col}{r}")
             if title:
-                dept.sub_goals.append(SubGoal(title, grid.text(f"C{r}"), grid.text(f"D{r}")))
+                dept.sub_goals.append(SubGoal(title, grid.text(f"{label_col}{r}"),
+                                              grid.text(f"{target_col}{r}")))
+    _seq, title_col, text_col = (c for c, _ in L.DEPT_MEASURE_COLUMNS)
     if measure_row < end:
         for r in range(measure_row + 2, end):
-            title = grid.text(f"B{r}")
+            title = grid.text(f"{title_col}{r}")
             if title:
-                dept.measures.append(Measure(title, grid.text(f"C{r}")))
+                dept.measures.append(Measure(title, grid.text(f"{text_col}{r}")))
 
 
 __all__ = ["LayoutProblem", "ReadResult", "money_value", "project_from_grid", "read_workbook"]

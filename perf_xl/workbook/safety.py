@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, require_file
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all parts together
 MAX_PART = 256 * 1024 * 1024  # one part
@@ -24,11 +24,7 @@ PLAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetm
 
 def check_workbook_file(path: str | Path) -> str:
     """Refuse anything that is not a sane .xlsx/.xlsm package; return its main content type."""
-    path = Path(path)
-    if not path.exists():
-        raise WorkbookError("文件不存在", path=str(path))
-    if path.is_dir():
-        raise WorkbookError("这是一个文件夹，不是工作簿", path=str(path))
+    path = require_file(path, "工作簿", WorkbookError)
     if path.suffix.lower() == ".xls":
         raise WorkbookError("不支持旧版 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 或 .xlsm",
                             path=str(path))

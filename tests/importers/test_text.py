@@ -147,7 +147,7 @@ def test_all_codes_and_their_check_characters(dept):
     assert codes == [EXPECTED[s][1] for s in range(1, 40)]
     assert len(set(codes)) == 39
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    for code in codes:  # PRODUCT.md's check character: proves no code was misread
+    for code in codes:  # the code's check character (perf_xl.rules.projectcode): proves no code was misread
         total = sum((6 if c == "P" else int(c)) * 3**i for i, c in enumerate(code[:20]))
         assert code[20] == alphabet[(31 - total % 31) % 31], code
 

@@ -9,9 +9,13 @@ from support.lo import probe
 from support.samples import sample_department
 
 from perf_xl.model import CHECKPOINTS
+from perf_xl.summary import summarize
 from perf_xl.workbook import layout as L
-from perf_xl.workbook.owned_sheets import LINE_COLUMNS, LINE_HEADER_ROW
-from perf_xl.workbook.owned_sheets import funding_lines as _funding_lines
+from perf_xl.workbook.owned_sheets import LINE_COLUMNS, LINE_HEADER_ROW, summary_lines
+
+
+def _funding_lines(dept):
+    return [row["资金来源"] for row in summary_lines(dept, summarize(dept))[:-1]]
 
 
 def summary_cells(dept):
@@ -119,32 +123,5 @@ def test_editing_a_budget_moves_the_total(sample_book):
     assert abs(got[cells[("罚没收入安排", "预算数")]] - 650.5) < 0.005
 
 
-def test_summary_sheet_recalculated_equals_pandas_and_follows_an_openpyxl_edit(tmp_path):
-    """On the committed workbook: LibreOffice's recalculated 汇总 equals pandas' summary;
-    after a user changes a 预算数 with openpyxl, LibreOffice's totals move by the change."""
-    import shutil
-
-    import openpyxl
-
-    from perf_xl.summary import summary_frame
-
-    dept = example_department()
-    frame = summary_frame(dept).set_index("资金来源")
-    cells = summary_cells(dept)
-    wanted = {L.SUMMARY_SHEET: sorted(set(cells.values()))}
-    edited = tmp_path / "edited.xlsm"
-    shutil.copy(COMMITTED, edited)
-    wb = openpyxl.load_workbook(edited, keep_vba=True)
-    wb["06 综合事务经费"][L.BUDGET.cell] = 1600.25  # was 1598.90 (诉讼费收入安排)
-    wb.save(edited)
-    before, after = probe([{"path": str(COMMITTED), "cells": wanted}, {"path": str(edited), "cells": wanted}])
-    got, moved = before["values"][L.SUMMARY_SHEET], after["values"][L.SUMMARY_SHEET]
-    columns = {"项目数": "项目数", "预算数": "预算数", "财政资金": "财政资金", "其他资金": "其他资金",
-               **{f"{cp}计划支出": f"{cp}累计支出" for cp in CHECKPOINTS}}
-    for line in [*_funding_lines(dept), "合计"]:
-        for ours, theirs in columns.items():
-            assert abs(Decimal(str(got[cells[(line, ours)]])) - Decimal(str(frame.loc[line, theirs]))) < Decimal(
-                "0.005"), (line, ours)
-    for line in ("诉讼费收入安排", "合计"):
-        assert abs(moved[cells[(line, "预算数")]] - got[cells[(line, "预算数")]] - 1.35) < 0.005
-    assert moved[cells[("罚没收入安排", "预算数")]] == got[cells[("罚没收入安排", "预算数")]]
+# LibreOffice's recalculated 汇总 against summarize() and the bureau file, and after an edit
+# made with openpyxl: tests/workbook/test_summary_figures_lo.py.
