@@ -116,7 +116,7 @@ def status_text(findings: list[Finding], dept: Department) -> str:
 # -- summary -----------------------------------------------------------------------------------
 def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = None) -> Patch:
     """The 汇总 sheet rebuilt from the summary (live formulas over the project sheets,
-    charts), and every project sheet's 一级指标类别 column the formulas count."""
+    charts), and every project sheet's 一级指标（续） column the formulas count."""
     from .summary import summarize
     from .workbook import formulas as F
     from .workbook.owned_sheets import summary_sheet
@@ -126,7 +126,7 @@ def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = N
     for sheet in (p.sheet for p in dept.projects if p.sheet):
         patch.set(sheet, f"{col}{L.IND_HEADER_ROW}", L.IND_GROUP_COLUMN.caption)
         for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
-            patch.set(sheet, f"{col}{row}", Formula(F.level1_group(row)))
+            patch.set(sheet, f"{col}{row}", Formula(F.level1_carried(row)))
     return patch
 
 

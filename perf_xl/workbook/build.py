@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .. import __version__, indicator_tree
 from ..atomic import atomic_target
-from ..conventions import OTHER_GROUP, carried_levels, compact, level1_group, planned_spend
 from ..conventions import PROFILE_NAMES as PLAN_PROFILES
+from ..conventions import carried_levels, compact, planned_spend
 from ..model import FUNDING_LINES, Department, Project
 from ..values import OPERATORS
 from ..vocabulary import ERROR_LABEL, MONEY_TOLERANCE, STATUS_OK, WARNING_LABEL
@@ -404,7 +404,7 @@ def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
     widths = {c.key: _span_width(f"{c.col}1", f"{c.merge_to_col}1" if c.merge_to_col else None)
               for c in L.IND_COLUMNS}
     amount_col, cost_col, udf_col = (c.col for c in L.IND_TOOL_COLUMNS)
-    groups = [level1_group(level1) for _ind, level1, _ in carried_levels(project.indicators)]
+    carried = [level1 for _ind, level1, _ in carried_levels(project.indicators)]
     for index in range(L.IND_CAPACITY):
         row = L.indicator_row(index)
         ind = project.indicators[index] if index < len(project.indicators) else None
@@ -418,15 +418,10 @@ def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
         _formula(ws, f"{cost_col}{row}", F.cost_check(row), fmt.tool)
         _formula(ws, f"{udf_col}{row}", F.udf_check(row), fmt.tool,
                  F.UDF_FALLBACK if ind and ind.value else "")
-        _formula(ws, f"{L.IND_GROUP_COLUMN.col}{row}", F.level1_group(row), fmt.tool,
-                 groups[index] if ind else _empty_group(groups, index))
+        _formula(ws, f"{L.IND_GROUP_COLUMN.col}{row}", F.level1_carried(row), fmt.tool,
+                 carried[index] if ind else F.EMPTY_ROW_MARK + (carried[-1] if carried else ""))
         if ind:
             ws.set_row(row - 1, row_height([(getattr(ind, k), w) for k, w in widths.items()]))
-
-
-def _empty_group(groups: list[str], index: int) -> str:
-    """The 一级指标类别 cell of an empty indicator row: the group carried on, marked "~"."""
-    return (groups[min(index, len(groups)) - 1] if groups and index else OTHER_GROUP) + "~"
 
 
 def _project_conditional_formats(ws, fmt: _Formats) -> None:

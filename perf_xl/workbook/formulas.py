@@ -7,7 +7,7 @@ a workbook opened without xlwings shows a hint instead of #NAME?.
 
 from __future__ import annotations
 
-from ..conventions import COST_WORD, LEVEL1_GROUPS, NO_FUNDING_LINE, OTHER_GROUP
+from ..conventions import COST_WORD, NO_FUNDING_LINE
 from ..vocabulary import MONEY_TOLERANCE
 from . import layout as L
 
@@ -112,25 +112,28 @@ def _indicator_cells(row: int) -> str:
     return ",".join(f"${c}{row}" for c in cols)
 
 
-def level1_group(row: int) -> str:
-    """The row's 一级指标 group, a blank 一级 cell continuing the group above; "" on an empty
-    row (conventions.carried_levels and level1_group). The group travels down the column
-    with a trailing "~" through empty rows, which COUNTIF(…, "产出") does not count."""
-    level1 = f"${L.IND_COLUMN_BY_KEY['level1'].col}{row}"
-    text = compact(level1)
-    group = f'"{OTHER_GROUP}"'
-    for g in reversed(LEVEL1_GROUPS):
-        group = f'IF(LEFT({text},{len(g)})="{g}","{g}",{group})'
-    col = L.IND_GROUP_COLUMN.col
-    above = f'"{OTHER_GROUP}"' if row == L.IND_FIRST_ROW else f'SUBSTITUTE({col}{row - 1},"~","")'
-    return (f'=IF({text}<>"",{group},{above})'
-            f'&IF(COUNTA({_indicator_cells(row)})=0,"~","")')
+EMPTY_ROW_MARK = "~"  # leads the 一级指标（续） cell of an empty indicator row
+
+
+def level1_carried(row: int) -> str:
+    """The row's 一级指标 compacted, a blank cell continuing the one above
+    (conventions.carried_levels); an empty row carries it on behind EMPTY_ROW_MARK, which
+    a count by group (COUNTIF "产出*") does not match."""
+    text = compact(f"${L.IND_COLUMN_BY_KEY['level1'].col}{row}")
+    col, mark = L.IND_GROUP_COLUMN.col, EMPTY_ROW_MARK
+    if row == L.IND_FIRST_ROW:
+        above = '""'
+    else:
+        prev = f"{col}{row - 1}"
+        above = f'IF(LEFT({prev},1)="{mark}",MID({prev},2,999),{prev})'
+    return f'=IF(COUNTA({_indicator_cells(row)})=0,"{mark}","")&IF({text}<>"",{text},{above})'
 
 
 def group_count(sheet: str, group: str) -> str:
-    """How many indicators of a project sheet are in a 一级指标 group."""
+    """How many indicators of a project sheet are in a 一级指标 group
+    (conventions.level1_group: the carried 一级指标 starts with the group's name)."""
     col = L.IND_GROUP_COLUMN.col
-    return f'=COUNTIF({L.quote_sheet(sheet)}${col}${L.IND_FIRST_ROW}:${col}${L.IND_LAST_ROW},"{group}")'
+    return f'=COUNTIF({L.quote_sheet(sheet)}${col}${L.IND_FIRST_ROW}:${col}${L.IND_LAST_ROW},"{group}*")'
 
 
 def funding_line(sheet: str) -> str:

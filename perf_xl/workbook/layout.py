@@ -126,7 +126,7 @@ class Field:
 LAST_COL = "G"  # the official table spans A..G (the print area)
 # Column widths (character units): the official table, a gap, the tool block.
 PROJECT_COL_WIDTHS = {"A": 11, "B": 11, "C": 16, "D": 14, "E": 14, "F": 13, "G": 18,
-                      "H": 2, "I": 16, "J": 14, "K": 26, "L": 10}
+                      "H": 2, "I": 16, "J": 14, "K": 26, "L": 14}
 TITLE = "A1"  # formula: 序号 & "." & 项目名称 & "绩效目标表"
 TITLE_MERGE = "G1"
 UNIT_LINE = Field("unit", "A2", "单位信息", merge_to="E2")
@@ -224,9 +224,9 @@ IND_TOOL_COLUMNS: tuple[Column, ...] = (
     Column("cost_check", "J", "成本核对"),  # native: cost indicator vs 预算数
     Column("udf_check", "K", "Python 校验"),  # UDF: PT_CHECK(...)
 )
-# native: the row's 一级指标 group (产出/效益/满意度/其他) with a blank 一级 cell continuing
-# the one above, as perf_xl.conventions defines it; "" on an empty row. 汇总 counts it.
-IND_GROUP_COLUMN = Column("group", "L", "一级指标类别")
+# native: the row's 一级指标 with a blank cell continuing the one above, as
+# perf_xl.conventions defines it ("~" first on an empty row); 汇总 counts it by group.
+IND_GROUP_COLUMN = Column("level1_carried", "L", "一级指标（续）")
 NOTES_ROW = IND_LAST_ROW + 2  # 填表说明 below the table
 PRINT_AREA = f"A1:{LAST_COL}{IND_LAST_ROW}"
 TOOL_LAST_COL = IND_GROUP_COLUMN.col
