@@ -150,9 +150,47 @@ def add_project_sheet(book: Any) -> str:
         else:
             _copy_template(book, plan.sheet, plan.after or L.DEPARTMENT_SHEET)
     adapter.apply(blank_project_patch(plan.sheet, plan.seq))
+    rebind_buttons(book, plan.sheet)
     book.sheets[plan.sheet].activate()
     return _say(book, f"已新增项目表「{plan.sheet}」（序号 {plan.seq}）。填写后请点击「校验本表」，"
                       f"再点击「生成汇总表」把它加入汇总。")
+
+
+def macro_reference(book: Any, macro: str) -> str:
+    """An OnAction naming ``macro`` of this workbook: 'Book.xlsm'!Macro."""
+    return "'" + book.name.replace("'", "''") + "'!" + macro
+
+
+def rebind_buttons(book: Any, sheet: str) -> int:
+    """Point every button of ``sheet`` at this workbook's macro of the same name.
+
+    A button copied with a sheet from another workbook keeps that workbook in its OnAction
+    ('template.xlsm'!ValidateThisSheet), and ChangeLink fixes formulas only; a copy within
+    the workbook is re-pointed too, so that no button ever names another file. Returns the
+    number of buttons re-pointed. Shapes without a macro are left alone."""
+    count = 0
+    for shape in book.sheets[sheet].shapes:
+        try:
+            action = shape.api.OnAction
+        except Exception:  # not a control that runs a macro (a picture, a chart)
+            continue
+        if not action:
+            continue
+        macro = action.rsplit("!", 1)[-1].strip("'")
+        shape.api.OnAction = macro_reference(book, macro)
+        count += 1
+    return count
+
+
+@_button
+def functions_refreshed(book: Any) -> str:
+    """After 更新 Python 函数 (PerfXL.bas RefreshFunctions: ImportPythonUDFs, then
+    Application.CalculateFull): say what happened and that the workbook must be saved."""
+    from .udfs import UDFS
+
+    return _say(book, f"已导入 {len(UDFS)} 个 Python 函数（{'、'.join(UDFS)}），全部公式已重新计算。\n\n"
+                      "这些函数保存在工作簿的 VBA 工程（模块 xlwings_udfs）中：请保存工作簿（Ctrl+S），"
+                      "否则下次打开时还要再点一次「更新 Python 函数」。")
 
 
 def _copy_template(book: Any, name: str, after: str) -> None:
