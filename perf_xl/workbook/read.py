@@ -133,6 +133,9 @@ def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
     project.funding_line = grid.text(L.FUNDING_LINE.cell)
     project.invalid = invalid
     project.indicators = list(_indicators(grid))
+    from .track import read_track  # the monitoring / self-evaluation block, when present
+
+    read_track(grid, project)
     return project, []
 
 
