@@ -188,6 +188,8 @@ class _Formats:
         self.home_value = book.add_format({**plain, "align": "left"})
         self.home_money = book.add_format({**plain, "align": "left", "num_format": MONEY_FORMAT})
         self.home_text = book.add_format({**plain, "text_wrap": True})
+        self.home_button = book.add_format({**plain, "bold": True, "align": "center", "border": 1,
+                                            "bg_color": "#F2F2F2"})
 
 
 def _span_width(first: str, last: str | None) -> float:
@@ -276,8 +278,12 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
         ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
                                        "width": width - 20, "height": height})
         row = L.split_a1(button.cell)[0]
+        # The caption in the cell under the button too: buttons are not printed, the
+        # printout then lists the commands instead of leaving a hole.
+        ws.write(button.cell, button.caption, fmt.home_button)
         ws.write(f"D{row}", button.help, fmt.home_text)
         ws.set_row(row - 1, 27)
+    first_open = FIRST_OPEN
     how_to = (
         "1. 每个预算项目一张工作表（如「01 国家赔偿」），版式同《项目支出绩效目标表》，可直接打印。",
         "2. 白底单元格由您填写；右侧蓝色区域（序号、编码校验、指标金额、成本核对、校验结果）由公式或工具填写。",
@@ -290,8 +296,28 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
     ws.write(f"B{start}", "使用说明", fmt.home_section)
     for i, line in enumerate(how_to, start=1):
         ws.merge_range(f"B{start + i}:D{start + i}", line, fmt.home_text)
-    ws.write(f"B{start + len(how_to) + 2}", f"由 perf_xl {__version__} 生成", fmt.small)
-    _page_setup(ws, area=f"A1:D{start + len(how_to) + 2}")
+    start += len(how_to) + 2
+    ws.write(f"B{start}", "第一次在 Excel 中打开（详见 docs/excel.md）", fmt.home_section)
+    for i, line in enumerate(first_open, start=1):
+        ws.merge_range(f"B{start + i}:D{start + i}", line, fmt.home_text)
+        ws.set_row(start + i - 1, row_height([(line, 18 + 4 + 86)], line=15))
+    start += len(first_open) + 2
+    ws.write(f"B{start}", f"由 perf_xl {__version__} 生成", fmt.small)
+    _page_setup(ws, area=f"A1:D{start}")
+
+
+# The short version of docs/excel.md's first-open walkthrough, in the order a user meets it.
+FIRST_OPEN = (
+    "1. 顶部黄色「受保护的视图」：点「启用编辑」。",
+    "2. 红色「安全风险：Microsoft 已阻止宏运行」（从网上、邮件收到的文件）：关闭 Excel，右键文件 → 属性 → "
+    "勾选「解除锁定」→ 确定；或把文件放进受信任位置。",
+    "3. 黄色「安全警告 宏已被禁用」：点「启用内容」。点按钮提示「无法运行宏」时，说明宏仍被禁用，见第 2 步。",
+    "4. 按钮提示找不到 Python / xlwings 或版本不符：在「xlwings.conf」表把 Interpreter_Win 改成 pythonw.exe 的完整路径"
+    "（不要用 Microsoft Store 的 python 别名），并安装与工作簿相同版本的 xlwings。",
+    "5. 点「更新 Python 函数」（需在信任中心勾选「信任对 VBA 工程对象模型的访问」），然后保存工作簿（Ctrl+S），"
+    "否则下次打开「Python 校验」列又显示「需启用 Python」。",
+    "6. 始终保存为 .xlsm；按钮从不自动保存。",
+)
 
 
 # -- 部门整体 -----------------------------------------------------------------------------------
@@ -359,7 +385,8 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.MONEY_UNIT_LABEL.cell, L.MONEY_UNIT_LABEL.merge_to, L.MONEY_UNIT_LABEL.text,
          fmt.text)
     for label in L.LABELS:
-        _put(ws, label.cell, label.merge_to, label.text, fmt.label)
+        caption = header_caption(label.text, _span_width(label.cell, label.merge_to))
+        _put(ws, label.cell, label.merge_to, caption, fmt.label)
 
     _put(ws, L.CODE.cell, L.CODE.merge_to, project.code, fmt.cell)
     _put(ws, L.NAME.cell, L.NAME.merge_to, project.name, fmt.cell)
@@ -490,6 +517,15 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
     ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
              "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
+
+
+def header_caption(text: str, width: float) -> str:
+    """A caption that does not fit its column on one line breaks before its bracket
+    (「资金支出计划\n（%）」), not inside a word or between 「（万元」 and 「）」."""
+    if display_width(text) <= width - 1 or "（" not in text or "\n" in text:
+        return text
+    head, _, unit = text.partition("（")
+    return f"{head}\n（{unit}"
 
 
 def _write_project(ws, project: Project, dept: Department, fmt: _Formats) -> None:
