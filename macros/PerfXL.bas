@@ -42,6 +42,7 @@ Sub RefreshFunctions()
     If Not HasUdfModule() Then Exit Sub ' xlwings has shown why (e.g. no VBA project access)
     PatchUdfFailures
     Application.CalculateFull
+    If ThisWorkbook.IsAddin Then ThisWorkbook.Save ' PerfXL.xlam keeps the functions for every book
     RunPython "import perf_xl.excel.buttons as b; b.functions_refreshed()"
 End Sub
 

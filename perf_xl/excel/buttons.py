@@ -40,6 +40,14 @@ def _caller(book: Any) -> Any:
     return xw.Book.caller()
 
 
+def active_book() -> Any:
+    """The workbook the user is in: what the add-in's ribbon callbacks act on (there
+    xw.Book.caller() is the add-in itself)."""
+    import xlwings as xw
+
+    return xw.books.active
+
+
 def _say(book: Any, text: str, *, error: bool = False) -> str:
     book.app.alert(text, title=TITLE, mode="critical" if error else "info")
     return text
@@ -188,9 +196,11 @@ def functions_refreshed(book: Any) -> str:
     Application.CalculateFull): say what happened and that the workbook must be saved."""
     from .udfs import UDFS
 
-    return _say(book, f"已导入 {len(UDFS)} 个 Python 函数（{'、'.join(UDFS)}），全部公式已重新计算。\n\n"
-                      "这些函数保存在工作簿的 VBA 工程（模块 xlwings_udfs）中：请保存工作簿（Ctrl+S），"
-                      "否则下次打开时还要再点一次「更新 Python 函数」。")
+    done = f"已导入 {len(UDFS)} 个 Python 函数（{'、'.join(UDFS)}），全部公式已重新计算。\n\n"
+    if book.name.lower().endswith(".xlam"):  # the add-in's ribbon: it saved itself
+        return _say(book, done + "这些函数保存在加载项中，所有打开的工作簿都可以使用。")
+    return _say(book, done + "这些函数保存在工作簿的 VBA 工程（模块 xlwings_udfs）中：请保存工作簿（Ctrl+S），"
+                             "否则下次打开时还要再点一次「更新 Python 函数」。")
 
 
 def _copy_template(book: Any, name: str, after: str) -> None:
@@ -201,8 +211,10 @@ def _copy_template(book: Any, name: str, after: str) -> None:
     from ..workbook.build import build_workbook
 
     with tempfile.TemporaryDirectory(prefix="perf_xl-") as tmp:
-        path = Path(tmp) / "template.xlsm"
-        build_workbook(Department(projects=[Project(seq=1, code="", name="")]), path)
+        macros = not book.name.lower().endswith(".xlsx")  # a macro-free book gets no buttons
+        path = Path(tmp) / ("template.xlsm" if macros else "template.xlsx")
+        build_workbook(Department(projects=[Project(seq=1, code="", name="")]), path,
+                       with_macros=macros)
         template = book.app.books.open(str(path))
         try:
             source = next(s for s in template.sheets if s.name not in L.FIXED_SHEETS)

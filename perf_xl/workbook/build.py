@@ -68,10 +68,13 @@ def _legal(name: str) -> bool:
 
 def build_workbook(dept: Department, path: str | Path, *, progress: Progress | None = None,
                    macros: Path | None = None, today: datetime.date | None = None,
-                   project_id: uuid.UUID | None = None) -> BuildReport:
+                   project_id: uuid.UUID | None = None, with_macros: bool = True) -> BuildReport:
     """Write ``dept`` as the master workbook at ``path`` (atomically). The output depends
     only on the model, the macros, the builder, ``today`` (the date it shows) and
-    ``project_id`` (the VBA project's ID; each build gets a new one unless it is given)."""
+    ``project_id`` (the VBA project's ID; each build gets a new one unless it is given).
+
+    ``with_macros=False`` writes the macro-free workbook (an .xlsx) that the add-in
+    PerfXL.xlam drives: no VBA project and no buttons; everything else the same."""
     import xlsxwriter
 
     today = today or datetime.date.today()
@@ -87,7 +90,7 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
     sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
                    L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
     code_names = [f"Sheet{i}" for i in range(1, len(sheet_names) + 1)]
-    vba = vba_project_bin(code_names, project_modules(macros), project_id)
+    vba = vba_project_bin(code_names, project_modules(macros), project_id) if with_macros else None
 
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
@@ -95,11 +98,13 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
                                              "strings_to_urls": False,
                                              "in_memory": True})
         book.set_vba_name(WORKBOOK_CODE_NAME)
-        book.add_vba_project(io.BytesIO(vba), is_stream=True)
+        if vba is not None:
+            book.add_vba_project(io.BytesIO(vba), is_stream=True)
         book.set_properties({"title": f"{dept.unit_name} {dept.year or ''} 年预算绩效目标",
                              "author": "perf_xl", "comments": f"perf_xl {__version__}",
                              "created": datetime.datetime.combine(today, datetime.time())})
         fmt = _Formats(book)
+        fmt.buttons = with_macros
         sheet_class = _Worksheet(book)
         sheets = {name: book.add_worksheet(name, worksheet_class=sheet_class) for name in sheet_names}
         for name, code in zip(sheet_names, code_names, strict=True):
@@ -148,6 +153,8 @@ def _Worksheet(book):
 
 # -- formats ---------------------------------------------------------------------------------
 class _Formats:
+    buttons = True  # False in the macro-free workbook: no buttons are drawn
+
     def __init__(self, book) -> None:
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
         border = {**base, "border": 1}
@@ -272,11 +279,13 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
         else:
             _put(ws, ref, None, value, fmt.home_value)
     first = L.split_a1(L.HOME_BUTTONS[0].cell)[0]
-    ws.write(f"B{first - 1}", "操作按钮（需要 Excel + Python + xlwings）", fmt.home_section)
+    ws.write(f"B{first - 1}", "操作按钮（需要 Excel + Python + xlwings）" if fmt.buttons
+             else NO_MACROS_HEADING, fmt.home_section)
     for button in L.HOME_BUTTONS:
         width, height = L.BUTTON_SIZE
-        ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
-                                       "width": width - 20, "height": height})
+        if fmt.buttons:
+            ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
+                                           "width": width - 20, "height": height})
         row = L.split_a1(button.cell)[0]
         # The caption in the cell under the button too: buttons are not printed, the
         # printout then lists the commands instead of leaving a hole.
@@ -305,6 +314,8 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
     ws.write(f"B{start}", f"由 perf_xl {__version__} 生成", fmt.small)
     _page_setup(ws, area=f"A1:D{start}")
 
+
+NO_MACROS_HEADING = "操作（本工作簿不含宏：请用 PerfXL 加载项的功能区「绩效目标」选项卡）"
 
 # The short version of docs/excel.md's first-open walkthrough, in the order a user meets it.
 FIRST_OPEN = (
@@ -428,7 +439,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.SEQ.cell, None, project.seq, fmt.tool)
     _formula(ws, L.CODE_CHECK, F.udf_code_check(), fmt.tool, F.UDF_FALLBACK)
     _formula(ws, L.FINDINGS_COUNT, F.udf_findings_count(), fmt.tool, F.UDF_FALLBACK)
-    for button in L.PROJECT_BUTTONS:
+    for button in L.PROJECT_BUTTONS if fmt.buttons else ():
         width, height = L.BUTTON_SIZE
         ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
                                        "width": width - 30, "height": height - 4})

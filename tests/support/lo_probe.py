@@ -142,6 +142,8 @@ def probe(desktop, spec):
         return run_basic(desktop, spec)
     url = uno.systemPathToFileUrl(os.path.abspath(spec["path"]))
     args = (prop("Hidden", True), prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0))
+    if spec.get("load_filter"):  # LibreOffice does not detect some types (.xlam) by itself
+        args += (prop("FilterName", spec["load_filter"]),)
     doc = desktop.loadComponentFromURL(url, "_blank", 0, args)
     if doc is None:
         return {"path": spec["path"], "loaded": False}
