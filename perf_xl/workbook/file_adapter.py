@@ -35,7 +35,8 @@ class FileAdapter:
         ws = self.book[name]
         rows = [[_value(c.value) for c in row] for row in ws.iter_rows(
             min_row=1, max_row=max(ws.max_row, 1), min_col=1, max_col=max(ws.max_column, 1))]
-        return Grid(name, rows)
+        merges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+        return Grid(name, rows, merges)
 
     def grids(self) -> dict[str, Grid]:
         return {name: self.grid(name) for name in self.sheet_names}
