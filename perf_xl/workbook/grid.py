@@ -1,7 +1,8 @@
 """A worksheet as a grid of plain values: what every reader and operation works on.
 
-Loaders: python-calamine (fast, for reading whole workbooks) and, for a workbook already
-open in openpyxl or in Excel, an adapter builds the same Grid. Empty cells are ``None``.
+Loaders: python-calamine (fast, for reading whole workbooks; the file adapter reads with it
+too) and, for a workbook open in Excel, the live adapter builds the same Grid. A formula
+cell reads as its cached value — what the file shows. Empty cells are ``None``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ class Grid:
     """Values of one sheet, addressed by A1 references (row 1 is index 0)."""
 
     def __init__(self, name: str, rows: Sequence[Sequence[Any]],
+                 formulas: dict[str, str] | None = None,
                  merges: Sequence[tuple[int, int, int, int]] | None = None) -> None:
         self.name = name
+        # A formula cell holds its cached value in ``rows``; ``formulas`` says which cells
+        # hold formulas (A1 reference -> formula text), where the reader knows it.
+        self.formulas = formulas or {}
         # Merged ranges as 1-based (first row, first col, last row, last col); None: unknown.
         self.merges = list(merges) if merges is not None else None
         # Kept as given; "" and blank text read as empty (None) when asked for. Cleaning on
@@ -50,6 +55,10 @@ class Grid:
         line = self._raw[row - 1]
         n = len(line)
         return [_clean(line[c - 1]) if c <= n else None for c in cols]
+
+    def formula(self, ref: str) -> str | None:
+        """The formula of a cell ("=E4+G4"), None for a constant or where unknown."""
+        return self.formulas.get(ref)
 
     def get(self, ref: str) -> Any:
         return self.at(*_split(ref))
@@ -143,7 +152,7 @@ def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | N
             rows = sheet.to_python(skip_empty_area=False)
             merges = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
                       for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ())]
-            grids[name] = Grid(name, rows, merges)  # skip_empty_area=False: row 0 is row 1
+            grids[name] = Grid(name, rows, merges=merges)  # skip_empty_area=False: row 0 is row 1
     except WorkbookError:
         raise
     except Exception as exc:  # calamine raises its own types for every kind of damage

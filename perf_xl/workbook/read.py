@@ -36,6 +36,8 @@ class ReadResult:
     department: Department
     problems: list[LayoutProblem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # every sheet, in order
+    # sheet -> cell -> formula text, where the reader knows them (operations.read_book)
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)
     # Merged ranges of each project sheet (when the loader knows them): a patch must not
     # write into a merged cell that is not the range's first (see check_patch_cells).
     merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
@@ -47,7 +49,7 @@ class ReadResult:
             if not ranges:
                 continue
             row, col = L.split_a1(ref)
-            hit = Grid(sheet, [], ranges).merged_into(row, col)
+            hit = Grid(sheet, [], merges=ranges).merged_into(row, col)
             if hit:
                 span = f"{L.a1(hit[0], hit[1])}:{L.a1(hit[2], hit[3])}"
                 raise WorkbookError(f"此单元格与 {L.a1(hit[0], hit[1])} 合并在一起（{span}），工具无法写入它："
@@ -154,6 +156,9 @@ def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
     project.funding_line = grid.text(L.FUNDING_LINE.cell)
     project.invalid = invalid
     project.indicators = list(_indicators(grid))
+    from .track import read_track  # the monitoring / self-evaluation block, when present
+
+    read_track(grid, project)
     return project, []
 
 
