@@ -327,30 +327,34 @@ def _write_failure(exc: BaseException, target: Path) -> PerfXLError | None:
 
 
 def _drop_quietly(exc: BaseException) -> None:
-    """Free what the failed writer left (XlsxWriter's open zip file, whose __del__ would
-    print "Exception ignored in ZipFile.__del__" when the disk is full) now, quietly."""
+    """Free what the failed writer left now, and keep quiet the zip files it abandoned:
+    a zip writer whose disk filled complains from its __del__ ("Exception ignored in
+    ZipFile.__del__") when it is collected, later, perhaps at exit."""
     import traceback
 
-    previous = sys.unraisablehook
+    if not _QUIET:
+        previous = sys.unraisablehook
 
-    def hook(info: Any) -> None:
-        if not isinstance(info.exc_value, OSError):
+        def hook(info: Any) -> None:
+            if isinstance(info.exc_value, (OSError, ValueError)) and "ZipFile" in repr(info.object):
+                return  # the message about the failed write was given
             previous(info)
 
-    sys.unraisablehook = hook
-    try:
-        seen: set[int] = set()
-        pending: list[BaseException] = [exc]
-        while pending:  # the exception, its context and cause, and those it wraps
-            e = pending.pop()
-            if id(e) in seen:
-                continue
-            seen.add(id(e))
-            traceback.clear_frames(e.__traceback__)
-            pending.extend(x for x in (e.__context__, e.__cause__, *e.args) if isinstance(x, BaseException))
-        gc.collect()
-    finally:
-        sys.unraisablehook = previous
+        sys.unraisablehook = hook
+        _QUIET.append(previous)
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:  # the exception, its context and cause, and those it wraps
+        e = pending.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)
+        pending.extend(x for x in (e.__context__, e.__cause__, *e.args) if isinstance(x, BaseException))
+    gc.collect()
+
+
+_QUIET: list[Any] = []
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ def open_for_update(path: str | Path, *, force: bool = False, dry_run: bool = Fa
     save refuses to overwrite a change made meanwhile (perf_xl.atomic)."""
     from ..atomic import begin_update
     from ..workbook.file_adapter import FileAdapter
+
     p = require_workbook(path)
     if not dry_run:
         begin_update(p, force=force)
