@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("demo", "demo"),
     ("import", "import_text"),
     ("build", "build"),
+    ("addin", "addin"),
     ("fill", "fill"),
     ("validate", "validate"),
     ("summary", "summary"),
@@ -68,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the exit flush quiet
         return 0
+    finally:
+        from .atomic import release_all
+
+        release_all()  # the workbook locks of an update end with the command
 
 
 def _utf8_streams() -> None:

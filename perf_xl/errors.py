@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 class PerfXLError(Exception):
     """Bad input or an operation that cannot be done. The message is Chinese and names
@@ -48,13 +46,3 @@ class ImportError_(PerfXLError):
 class WorkbookError(PerfXLError):
     """A workbook that cannot be opened, read or safely updated."""
 
-
-def require_file(path: str | Path, what: str = "文件", error: type[PerfXLError] = PerfXLError) -> Path:
-    """The one check of a file argument: it exists and is not a folder (``what`` names
-    what was expected: 工作簿, 文件 …)."""
-    p = Path(path)
-    if not p.exists():
-        raise error("文件不存在", path=str(p))
-    if p.is_dir():
-        raise error(f"这是一个文件夹，不是{what}", path=str(p))
-    return p

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PerfXLError, require_file
+from .errors import PerfXLError
 from .model import Department
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -23,7 +23,12 @@ class Loaded:
 
 
 def load(path: str | Path) -> Loaded:
-    path = require_file(path)
+    path = Path(path)
+    if path.is_dir():
+        raise PerfXLError("这是一个文件夹，请给出文件", path=str(path))
+    from .workbook.safety import require_regular_file
+
+    require_regular_file(path)  # a FIFO or a device is refused before anything opens it
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         from .workbook.read import read_workbook

@@ -8,27 +8,46 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import PerfXLError, require_file
+from ..errors import PerfXLError
 
 
 def require_workbook(path: str | Path) -> Path:
-    """A master workbook argument: .xlsm/.xlsx, an existing file."""
+    """A master workbook argument: .xlsm/.xlsx, a readable regular file (the one file check,
+    perf_xl.workbook.safety.require_regular_file, as every reader makes it)."""
+    from ..workbook.safety import require_regular_file
+
     p = Path(path)
     if p.suffix.lower() not in (".xlsm", ".xlsx"):
         raise PerfXLError("这里需要主工作簿（.xlsm）；先用 perf-xl build 由绩效文本生成", path=str(p))
-    return require_file(p, "工作簿")
+    require_regular_file(p)
+    return p
 
 
-def open_source(path: str | Path, *, write: bool):
+FORCE_HELP = "即使文件正被 Excel/WPS/LibreOffice 打开（有 ~$… 或 .~lock…# 锁文件）也写入"
+
+
+def open_for_update(path: str | Path, *, force: bool = False, dry_run: bool = False):
+    """A workbook opened for an in-place update: locked (one writer at a time, not while
+    another program has it open unless ``force``) and its identity recorded, so that the
+    save refuses to overwrite a change made meanwhile (perf_xl.atomic)."""
+    from ..atomic import begin_update
+    from ..workbook.file_adapter import FileAdapter
+
+    p = require_workbook(path)
+    if not dry_run:
+        begin_update(p, force=force)
+    return FileAdapter(p)
+
+
+def open_source(path: str | Path, *, write: bool, force: bool = False):
     """(ReadResult, FileAdapter or None): a workbook opened for an update when ``write``,
     else any source read into the model (text, JSON, Word or workbook)."""
     from ..workbook.read import ReadResult
 
     if write:
         from ..operations import read_book
-        from ..workbook.file_adapter import FileAdapter
 
-        book = FileAdapter(require_workbook(path))
+        book = open_for_update(path, force=force)
         return read_book(book), book
     from ..sources import load
 

@@ -15,6 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--write", action="store_true", help="重建工作簿中的「汇总」工作表（原地安全保存）")
     p.add_argument("--format", choices=("table", "json"), default="table", help="输出格式")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）：校验结果计入汇总的问题数")
+    from .common import FORCE_HELP
+
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(run=run)
 
 
@@ -25,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from .common import open_source, print_table
 
     config = load_config(args.config)
-    read, book = open_source(args.file, write=args.write)
+    read, book = open_source(args.file, write=args.write, force=args.force)
     findings = [f.to_dict() for f in findings_of(read, config)]
     result = summarize(read.department, findings)
     if args.write:

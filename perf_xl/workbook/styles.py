@@ -99,6 +99,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "home_value": {**_HOME, "align": "left"},
     "home_money": {**_HOME, "align": "left", "num_format": MONEY_FORMAT},
     "home_text": {**_HOME, "text_wrap": True},
+    "home_button": {**_HOME, "bold": True, "align": "center", "border": 1, "bg_color": LABEL_FILL},
 }
 
 
