@@ -2,7 +2,7 @@
 
 On any error the temporary file is removed and the original is left exactly as it was.
 
-One writer at a time (docs/limits.md, 「锁与并发」):
+One writer at a time (「锁与并发」):
 
 - :func:`begin_update` is called before a workbook is read for an in-place update. It
   refuses a file another program has open (Excel's ``~$Name.xlsm``, LibreOffice's

@@ -17,7 +17,7 @@ from typing import IO
 
 from ..errors import PerfXLError, WorkbookError
 
-# The limits (docs/limits.md states them): far above any real 绩效目标 workbook or document.
+# The limits: far above any real 绩效目标 workbook or document.
 MAX_FILE = 256 * 1024 * 1024  # the file on disk
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all parts together
 MAX_PART = 256 * 1024 * 1024  # one part
