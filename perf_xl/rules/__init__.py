@@ -18,7 +18,7 @@ def load_rules() -> None:
     if _LOADED:
         return
     _LOADED = True
-    from . import amounts, indicators, spendplan, structure, workbook  # noqa: F401
+    from . import amounts, indicators, spendplan, structure, systemchecks, workbook  # noqa: F401
 
 
 from .config import RuleConfig, default_config, load_config  # noqa: E402

@@ -89,6 +89,8 @@ def _cell(hit: Hit) -> str | None:
 
 
 def _line(hit: Hit, project: Project | None) -> int | None:
+    if hit.line is not None:
+        return hit.line
     if project is None:
         return None
     if hit.indicator is not None and hit.indicator < len(project.indicators):

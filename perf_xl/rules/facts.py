@@ -18,7 +18,8 @@ TOLERANCE = Decimal("0.005")  # 万元, for every money comparison
 TREE: dict[str, tuple[str, ...]] = {
     "产出": ("数量", "质量", "时效", "成本"),
     "效益": ("经济效益", "社会效益", "生态效益", "可持续影响"),
-    "满意度": ("服务对象满意度",),
+    # The national template's name for the satisfaction second level is accepted too.
+    "满意度": ("服务对象满意度", "社会公众或服务对象满意度", "社会公众满意度"),
     "成本": ("经济成本", "社会成本", "生态环境成本"),  # some provinces: 成本 as first level
 }
 REQUIRED_LEVEL1 = ("产出", "效益", "满意度")

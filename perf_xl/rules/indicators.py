@@ -23,10 +23,11 @@ _LEVEL2_KIND = {"数量": "数量", "质量": "质量", "时效": "时效"}
 
 
 @rule("PT401", ERROR, NOT_QUANTIFIED,
-      "指标值无法识别（占位符 XX、*、_，数字与文字混写，两个数值，只有运算符，空值）")
+      "指标值无法识别（占位符 XX、*、_，数字与文字混写，只有运算符）")
 def value_unreadable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
-        if r.value.problem:
+        # An empty value is PT113's, two values in one are PT115's (建议拆分指标).
+        if r.value.problem and r.value.kind != "empty" and not r.value.two_targets:
             yield Hit(f"三级指标『{r.name}』的指标值无法识别：{r.value.problem}", "value", r.index,
                       found=r.value.text, expected="如 ≥90%、≤100万元、20台 或定性目标")
 
@@ -87,7 +88,7 @@ def direction(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
         kind = _kind(r)
         if kind and v.operator in ("≤", "＜") and not _smaller_is_better(r, ctx):
             yield Hit(f"{kind}指标『{r.name}』写成「{v.text}」：该指标越大越好，应为「≥」"
-                      "（若确是越小越好的指标，可在配置 smaller_is_better 中加入关键词）",
+                      "（若确是越小越好的指标，可在校验配置文件的「越小越好」关键词中加入该词）",
                       "value", r.index, found=v.operator, expected="≥")
 
 

@@ -25,6 +25,8 @@ def _known(p: ProjectFacts) -> list[tuple[int, Decimal]]:
 
 @rule("PT301", ERROR, OTHER, "资金支出计划缺少时点（3月底 / 6月底 / 10月底 / 12月底）")
 def checkpoint_missing(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
+    if "plan" in p.project.absent and not any(v is not None for v in p.project.plan):
+        return  # the layout has no spend-plan row: PT504 says so once for the document
     plan = list(p.project.plan) + [None] * (len(CHECKPOINTS) - len(p.project.plan))
     missing = [i for i, v in enumerate(plan[: len(CHECKPOINTS)])
                if v is None and f"plan.{i}" not in p.project.invalid]

@@ -134,6 +134,8 @@ def names_in_tree(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
 
 @rule("PT109", WARNING, INCOMPLETE, "指标值确定依据为空")
 def basis_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
+    if "basis" in p.project.absent:
+        return  # the layout has no such column: PT504 says so once for the document
     empty = [r for r in p.rows if not r.indicator.basis.strip()]
     if empty and len(empty) == len(p.rows) and len(empty) > 1:
         # A table without the column: one finding, not one per row.
