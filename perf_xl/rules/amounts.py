@@ -88,8 +88,8 @@ def _stated_totals(text: str) -> Iterator[tuple[str, Decimal, str]]:
 def _in_unit(amount_wan: Decimal, unit: str) -> str:
     """An amount (万元) in the unit the text used: 125 万元 in 元 -> "1,250,000元"."""
     value = amount_wan / MONEY_FACTORS[unit]
-    cents = value.quantize(Decimal("0.01"))
-    text = f"{cents:,}" if cents != value.to_integral_value() else f"{value.to_integral_value():,}"
+    whole = value.quantize(Decimal(1))
+    text = f"{whole:,f}" if whole == value else f"{value.quantize(Decimal('0.01')):,f}"
     return f"{text}{unit}"
 
 

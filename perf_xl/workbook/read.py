@@ -7,12 +7,14 @@ PT502 problem naming the cell where a caption was expected and where it is now.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import numbers
 from ..errors import WorkbookError
 from ..model import Department, Indicator, Measure, Project, SubGoal
 from . import layout as L
@@ -160,10 +162,6 @@ def _indicators(grid: Grid):
             yield Indicator(**values)
 
 
-def _number_text(text: str) -> str:
-    return text.replace(",", "").replace("，", "").replace(" ", "").strip()
-
-
 def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
     """A 万元 amount; text that is not a number goes to ``invalid`` (PT202 reports it)."""
     if value is None:
@@ -171,28 +169,29 @@ def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
     if isinstance(value, bool):
         invalid[key] = str(value)
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        invalid[key] = str(value)
+        return None
     if isinstance(value, (int, float)):
         return _decimal(value)
-    text = str(value)
-    try:
-        return Decimal(_number_text(text).removesuffix("万元"))
-    except InvalidOperation:
-        invalid[key] = text.strip()
-        return None
+    return numbers.amount_or_invalid(str(value), key, invalid)
 
 
 def _percent(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
     """A cumulative percentage: the cell holds a fraction (0.25 shown as 25%)."""
     if value is None:
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        invalid[key] = str(value)
+        return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _tidy(_decimal(value) * 100)
-    text = _number_text(str(value))
+    text = numbers.fold(str(value))
     try:
-        if text.endswith(("%", "％")):
-            return _tidy(Decimal(text[:-1]))
-        return _tidy(Decimal(text) * 100)
-    except InvalidOperation:
+        if text.endswith("%"):
+            return _tidy(numbers.parse_percent(text))
+        return _tidy(numbers.parse_number(text) * 100)
+    except numbers.NumberError:
         invalid[key] = str(value).strip()
         return None
 
