@@ -28,7 +28,7 @@ from .. import docx_layout as L
 from ..errors import ImportError_, PerfXLError
 from ..model import CHECKPOINTS, Department, Indicator, Measure, Project, SubGoal, funding_line_for
 from ..numbers import amount_or_invalid, percent_or_invalid
-from .text import NO_TABLE_MESSAGE
+from .text import NO_TABLE_MESSAGE, year_from_titles
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -518,10 +518,13 @@ class _Reader:
                 title_at = i
                 break
         if title_at is None:
+            dept.year = year_from_titles(self.cover)  # "（2023年度）" under a table title
+            titles = [t for t in self.cover if _key(t).endswith(("申报表", "绩效目标表", "绩效信息表"))]
+            dept.title = titles[0] if titles else ""
             return
         dept.title = self.cover[title_at].replace("\n", "")
         m = re.search(r"(\d{4})\s*年", dept.title)
-        dept.year = int(m.group(1)) if m else None
+        dept.year = int(m.group(1)) if m else year_from_titles(self.cover)
         for line in self.cover[:title_at]:
             if re.fullmatch(r"[(（]\s*草案\s*[)）]", line):
                 continue

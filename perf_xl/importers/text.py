@@ -25,6 +25,7 @@ import codecs
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -42,7 +43,7 @@ from ..model import (
 )
 from ..numbers import MONEY_FACTORS, MONEY_UNIT_ALIASES, amount_or_invalid, parse_percent
 
-__all__ = ["parse_text", "read_text"]
+__all__ = ["parse_text", "read_text", "year_from_titles"]
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")  # tried in turn; UTF-16 only with its BOM
 
@@ -419,17 +420,7 @@ class _Parser:
         return starts
 
     def _title_year(self) -> int | None:
-        """The budget year from a title: "（2023年度）", "2023 年项目支出绩效目标…"."""
-        for line in self.lines:
-            if "\t" in line.raw or not line.text or len(line.text) > 60:
-                continue
-            if any(p in line.text for p in "，,。；;"):
-                continue  # a sentence, not a title
-            text = _MD_HEADING.sub("", line.text).strip()
-            m = _TITLE_YEAR.search(_norm(text))
-            if m:
-                return int(m.group(1) or m.group(2))
-        return None
+        return year_from_titles(line.text for line in self.lines if "\t" not in line.raw)
 
     @staticmethod
     def _heading(text: str) -> tuple[int | None, str] | None:
@@ -582,6 +573,18 @@ _SUB_HEADER: dict[str, str] = {
     "中期(实施期)": "mid_value",
 }
 _OPERATOR_CODES = {"1": "≥", "2": "＞", "3": "＝", "4": "＜", "5": "≤", "6": "定性"}
+
+
+def year_from_titles(texts: Iterable[str]) -> int | None:
+    """The budget year from the first title that states one: "（2023年度）", "(2023年)",
+    "2023 年项目支出绩效目标表", "2023年度预算项目绩效信息表" (sentences are skipped)."""
+    for text in texts:
+        if not text or len(text) > 60 or any(p in text for p in "，,。；;"):
+            continue
+        m = _TITLE_YEAR.search(_norm(_MD_HEADING.sub("", text.strip())))
+        if m:
+            return int(m.group(1) or m.group(2))
+    return None
 
 
 def _is_table_title(text: str) -> bool:

@@ -188,7 +188,25 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     SEQ, UNIT_LINE, CODE, NAME, BUDGET, FISCAL, OTHER, PURPOSE, *PLAN, PLAN_PROFILE, GOAL,
     FUNDING_LINE,
 )
-FIELD_BY_KEY = {f.key: f for f in PROJECT_FIELDS}
+
+# The national 申报表's header fields (issue 13): right of the tool block, outside the
+# print area (the 张家口 table has no place for them). A workbook built before they
+# existed has these cells empty, which reads as "not given".
+DECLARATION_LABELS: tuple[Label, ...] = (
+    Label("M1", "主管部门"),
+    Label("M2", "实施单位"),
+    Label("M3", "项目属性"),
+    Label("M4", "项目期"),
+    Label("M5", "中期（实施期）目标"),
+)
+DECLARATION_FIELDS: tuple[Field, ...] = (
+    Field("authority", "N1", "主管部门", merge_to="P1"),
+    Field("implementer", "N2", "实施单位", merge_to="P2"),
+    Field("attribute", "N3", "项目属性", merge_to="P3"),
+    Field("period", "N4", "项目期", merge_to="P4"),
+    Field("mid_goal", "N5", "中期（实施期）目标", merge_to="P5"),
+)
+FIELD_BY_KEY = {f.key: f for f in (*PROJECT_FIELDS, *DECLARATION_FIELDS)}
 
 # -- the indicator table -------------------------------------------------------------------
 IND_HEADER_ROW = 11
@@ -213,7 +231,9 @@ IND_COLUMNS: tuple[Column, ...] = (
     Column("value", "F", "指标值"),
     Column("basis", "G", "指标值确定依据"),
 )
-IND_COLUMN_BY_KEY = {c.key: c for c in IND_COLUMNS}
+# 中期（实施期）指标值 of a multi-year project (issue 13), beside the tool columns.
+MID_VALUE_COLUMN = Column("mid_value", "M", "中期（实施期）指标值")
+IND_COLUMN_BY_KEY = {c.key: c for c in (*IND_COLUMNS, MID_VALUE_COLUMN)}
 
 # Tool columns of the indicator rows.
 IND_TOOL_COLUMNS: tuple[Column, ...] = (

@@ -135,7 +135,16 @@ def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
     project.funding_line = grid.text(L.FUNDING_LINE.cell)
     project.invalid = invalid
     project.indicators = list(_indicators(grid))
+    _read_declaration(grid, project)
     return project, []
+
+
+def _read_declaration(grid: Grid, project: Project) -> None:
+    """The 申报表 header fields (empty in workbooks built before them); the 中期 values
+    are read with the indicator rows."""
+    for f in L.DECLARATION_FIELDS:
+        setattr(project, f.key, grid.text(f.cell))
+
 
 
 def _seq(grid: Grid) -> int:
@@ -146,7 +155,7 @@ def _seq(grid: Grid) -> int:
     return int(m.group(1)) if m else 0
 
 
-_IND_COLS = tuple((c.key, L.col_index(c.col)) for c in L.IND_COLUMNS)
+_IND_COLS = tuple((c.key, L.col_index(c.col)) for c in (*L.IND_COLUMNS, L.MID_VALUE_COLUMN))
 _IND_KEYS = tuple(key for key, _col in _IND_COLS)
 _IND_INDEXES = tuple(col for _key, col in _IND_COLS)
 
