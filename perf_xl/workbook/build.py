@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,9 +67,11 @@ def _legal(name: str) -> bool:
 
 
 def build_workbook(dept: Department, path: str | Path, *, progress: Progress | None = None,
-                   macros: Path | None = None, today: datetime.date | None = None) -> BuildReport:
+                   macros: Path | None = None, today: datetime.date | None = None,
+                   project_id: uuid.UUID | None = None) -> BuildReport:
     """Write ``dept`` as the master workbook at ``path`` (atomically). The output depends
-    only on the model, the macros, the builder and ``today`` (the date it shows)."""
+    only on the model, the macros, the builder, ``today`` (the date it shows) and
+    ``project_id`` (the VBA project's ID; each build gets a new one unless it is given)."""
     import xlsxwriter
 
     today = today or datetime.date.today()
@@ -84,7 +87,7 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
     sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
                    L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
     code_names = [f"Sheet{i}" for i in range(1, len(sheet_names) + 1)]
-    vba = vba_project_bin(code_names, project_modules(macros))
+    vba = vba_project_bin(code_names, project_modules(macros), project_id)
 
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,

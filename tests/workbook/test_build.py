@@ -112,6 +112,7 @@ def test_too_many_indicators_is_refused(tmp_path):
 
 def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
     """The builder skips XlsxWriter's future-function rewrites; the bytes must not change."""
+    import uuid
     import zipfile
     from datetime import date
 
@@ -121,9 +122,10 @@ def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
     from perf_xl.workbook import build
 
     fast, stock = tmp_path / "fast.xlsm", tmp_path / "stock.xlsm"
-    build_workbook(example_department(), fast, today=date(2024, 1, 1))
+    fixed = {"today": date(2024, 1, 1), "project_id": uuid.UUID(int=1)}  # else a new ID each
+    build_workbook(example_department(), fast, **fixed)
     monkeypatch.setattr(build, "_Worksheet", lambda book: Worksheet)
-    build_workbook(example_department(), stock, today=date(2024, 1, 1))
+    build_workbook(example_department(), stock, **fixed)
     with zipfile.ZipFile(fast) as a, zipfile.ZipFile(stock) as b:
         assert [n for n in a.namelist() if a.read(n) != b.read(n)] == []
 
