@@ -637,6 +637,7 @@ class _TableParser:
             value = nxt.text if nxt is not None else ""
             if unit and fld in ("budget", "fiscal", "other"):
                 head.raw[f"{fld}.unit"] = unit
+                head.raw.setdefault("*.unit", unit)  # "资金总额（元）" names the block's unit
             if fld == "purpose":
                 if value:
                     head.purpose.append(value)
@@ -687,7 +688,7 @@ class _TableParser:
         unit = head.money_unit
         for fld in ("budget", "fiscal", "other"):
             value = amount_or_invalid(raw.get(fld, ""), fld, project.invalid,
-                                      raw.get(f"{fld}.unit", unit))
+                                      raw.get(f"{fld}.unit", raw.get("*.unit", unit)))
             setattr(project, fld, value)
         if any(raw.get(f"{f}.unit") == "元" for f in ("budget", "fiscal", "other")):
             head.money_unit = "元"
@@ -713,7 +714,9 @@ class _TableParser:
         columns = [(c.start, f) for c in header if (f := _indicator_field(c.text))]
         first = header_at + 1
         sub = self.rows[first] if first < len(self.rows) else []
-        named = [(c, _SUB_COLUMNS.get(_key(c.text).replace("*", ""))) for c in sub if c.text]
+        merged = {c.origin for c in header}  # header cells merged down into this row
+        named = [(c, _SUB_COLUMNS.get(_key(c.text).replace("*", ""))) for c in sub
+                 if c.text and c.origin not in merged]
         if named and all(k for _, k in named):
             starts = {c.start for c, _ in named}
             columns = [(start, f) for start, f in columns if start not in starts or f in

@@ -137,6 +137,7 @@ _COLUMNS: dict[str, str] = {
     "计量单位": "unit",
     "度量单位": "unit",
     "单位": "unit",
+    "绩效指标": "skip",  # the 申报表's "绩 效 指 标" caption merged down column A
     "说明": "description",
     "备注": "description",
     "备注(指标解释等)": "description",
@@ -216,7 +217,7 @@ def _norm(text: str) -> str:
 def _label_kind(cell: str) -> str | None:
     if not cell:
         return None
-    key = _norm(cell)
+    key = _norm(cell).rstrip(":")
     kind = _FIELD_LABELS.get(key)
     if kind is None and key.endswith(")") and "(" in key:
         kind = _FIELD_LABELS.get(key[: key.rindex("(")])
@@ -756,6 +757,8 @@ class _ProjectReader:
                 label_col.setdefault(kind, col)
                 unit = _label_unit(cell)
                 if unit and kind in _AMOUNT_FIELDS:
+                    # "资金总额(元)：" names the unit of the whole 资金来源 block.
+                    self.units.setdefault("*", unit)
                     self.units[kind] = unit
                     self.p.label_money_unit = self.p.label_money_unit or unit
                 continue
@@ -778,11 +781,7 @@ class _ProjectReader:
                 plan_cells.extend(cells_of)
                 continue
             if kind == "ignored":
-                if cells_of:
-                    label = cells[label_col[kind]]
-                    self.note(line.no, f"“{_key_text(label)}” {_quote(cells_of[0][1])} 不是"
-                                       "模型中的栏目，未读入")
-                continue
+                continue  # 其中：上级补助 / 本级安排: parts of 财政拨款, which is kept
             if kind == "block":
                 if cells_of and not (set(order) - {"block"}):
                     self._set_or_append("purpose", " ".join(c for _, c in cells_of), line.no)
@@ -957,7 +956,8 @@ class _ProjectReader:
         for kind, (text, no) in self.values.items():
             project.lines[kind] = no
             if kind in _AMOUNT_FIELDS:
-                amount = amount_or_invalid(text, kind, project.invalid, self.units.get(kind, unit))
+                amount = amount_or_invalid(text, kind, project.invalid,
+                                           self.units.get(kind, self.units.get("*", unit)))
                 setattr(project, kind, amount)
             else:
                 setattr(project, kind, text)
@@ -972,10 +972,6 @@ class _ProjectReader:
         if self.plan.first_line is not None:
             project.lines["plan"] = self.plan.first_line
         project.funding_line = funding_line_for(project.name)
-
-
-def _key_text(label: str) -> str:
-    return _norm(label).rstrip(":")
 
 
 def _plan_token(cell: str) -> tuple[str, int | Decimal | None]:

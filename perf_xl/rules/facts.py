@@ -132,7 +132,9 @@ class ProjectFacts:
         for i, ind in enumerate(project.indicators):
             w1, w2 = base_name(ind.level1), base_name(ind.level2)
             if w1:
-                l1, l2 = w1, ""
+                if w1 != l1:
+                    l2 = ""  # a new 一级 group; the same name repeated keeps its 二级
+                l1 = w1
             if w2:
                 l2 = w2
             rows.append(Row(i, ind, l1, l2, bool(w1), bool(w2), parse_value(ind.value)))
