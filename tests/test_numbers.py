@@ -95,9 +95,7 @@ def test_two_numbers_are_two_targets_not_unreadable():
     assert v.two_targets and v.kind == "invalid"
 
 
-_PIECES = st.sampled_from(list("0123456789.,%％≥≤<>=＞＜＝ 元万千亿/·人次月年天个台MmNaIfy-—～至Xx*_（）()")
-                         + ["百分比", "以上", "以内", "不低于", "元/人·月", "NaN", "Infinity", "\u3000",
-                            "１", "２", "2023.07", "年12月底前"])
+_PIECES = st.sampled_from([*list("0123456789.,%％≥≤<>=＞＜＝ 元万千亿/·人次月年天个台MmNaIfy-—～至Xx*_（）()"), "百分比", "以上", "以内", "不低于", "元/人·月", "NaN", "Infinity", "\u3000", "１", "２", "2023.07", "年12月底前"])
 _VALUE_TEXT = st.lists(_PIECES, max_size=10).map("".join)
 
 

@@ -153,7 +153,7 @@ def test_resaved_binary_is_really_biff8():
 def test_handmade_workbook_one_table_per_sheet():
     dept = _dept("handmade-workbook.xlsx")
     assert [p.sheet for p in dept.projects] == ["1.审判法庭设备购置", "2.法院安保服务购买"]
-    p1, p2 = dept.projects
+    p1, _p2 = dept.projects
     assert p1.plan == [D(0), D(50), D(100), D(100)]  # % cells, not 0.5
     assert p1.indicators[1].value == "100%"  # a 1 formatted as %
     assert p1.indicators[0].line == 10  # the sheet's row

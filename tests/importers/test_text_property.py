@@ -82,7 +82,7 @@ def test_only_perfxl_error_ever_escapes(ops):
     for p in dept.projects:
         assert all(i.line is None or 1 <= i.line <= n_lines for i in p.indicators)
         assert all(v is None or isinstance(v, Decimal) for v in p.plan)
-        assert all(v is None or isinstance(v, Decimal) and v.is_finite()
+        assert all(v is None or (isinstance(v, Decimal) and v.is_finite())
                    for v in (p.budget, p.fiscal, p.other))
         assert len(p.plan) == 4
         assert all(1 <= line <= n_lines for line in p.lines.values())

@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from perf_xl.errors import PerfXLError
 from perf_xl.importers.text import parse_text
 
 T = "\t"
