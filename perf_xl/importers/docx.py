@@ -519,8 +519,6 @@ class _Reader:
                 break
         if title_at is None:
             dept.year = year_from_titles(self.cover)  # "（2023年度）" under a table title
-            titles = [t for t in self.cover if _key(t).endswith(("申报表", "绩效目标表", "绩效信息表"))]
-            dept.title = titles[0] if titles else ""
             return
         dept.title = self.cover[title_at].replace("\n", "")
         m = re.search(r"(\d{4})\s*年", dept.title)

@@ -117,7 +117,7 @@ def _zip_sheets(data: bytes, source: str) -> list[Sheet]:
         if sum(i.file_size for i in infos) > MAX_ZIP_TOTAL:
             raise ImportError_("压缩包解压后过大，不像一体化系统的导出文件", path=source)
         sheets: list[Sheet] = []
-        for info in sorted(infos, key=entry_name):
+        for info in infos:  # the order the system wrote them (…_<stamp><i>.xls)
             name = entry_name(info)
             if not name.lower().endswith(_READABLE) or info.file_size > MAX_FILE:
                 continue
