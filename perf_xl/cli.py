@@ -20,6 +20,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fill", "fill"),
     ("validate", "validate"),
     ("summary", "summary"),
+    ("monitor", "monitor"),
+    ("selfeval", "selfeval"),
     ("export", "export"),
     ("consolidate", "consolidate"),
     ("rules", "rules"),

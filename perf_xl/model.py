@@ -58,6 +58,7 @@ class Indicator:
     value: str = ""  # 指标值, exactly as written
     basis: str = ""  # 指标值确定依据
     line: int | None = None
+    track: IndicatorTrack | None = None  # monitoring / self-evaluation (see below)
     # -- 申报表 / multi-year tables (issue 13) --
     mid_value: str = ""  # 中期（实施期）指标值, exactly as written; "" when the table has none
 
@@ -85,6 +86,7 @@ class Project:
     line: int | None = None  # heading line in a text document
     lines: dict[str, int] = field(default_factory=dict)  # field name -> source line
     sheet: str | None = None  # worksheet it was read from / is written to
+    track: ProjectTrack | None = None  # monitoring / self-evaluation (see below)
     # -- 申报表 header fields (issue 13); "" when the table does not give them --
     authority: str = ""  # 主管部门（及代码）, e.g. "[161]张家口市中级人民法院"
     implementer: str = ""  # 实施单位
@@ -97,6 +99,46 @@ class Project:
 
     def plan_value(self, checkpoint: str) -> Decimal | None:
         return self.plan[CHECKPOINTS.index(checkpoint)]
+
+
+# -- the year after the plan: 运行监控 and 绩效自评 (LIFECYCLE.md) -------------------------------
+# Kept apart from the target table: a project or indicator without any of these has
+# ``track`` None, and JSON written before they existed still loads.
+@dataclass
+class ProjectTrack:
+    """What a unit reports about a project during and after the year."""
+
+    month: int | None = None  # the monitoring month N (3–11)
+    executed: Decimal | None = None  # 1–N月执行数 (万元)
+    adjusted_budget: Decimal | None = None  # 调整后预算数 (replaces 预算数 when given)
+    forecast: Decimal | None = None  # 全年预计执行数
+    year_executed: Decimal | None = None  # 全年执行数 (self-evaluation)
+    analysis: str = ""  # 偏差原因分析 (self-evaluation)
+    measures: str = ""  # 改进措施
+    invalid: dict[str, str] = field(default_factory=dict)  # field -> text that is not a number
+
+
+@dataclass
+class IndicatorTrack:
+    """What a unit reports about one indicator: at month N, and after the year."""
+
+    progress: str = ""  # 1–N月执行情况: a number in the target's unit, or a grade
+    forecast: str = ""  # 全年预计完成情况
+    deviation: str = ""  # 偏差原因 category (经费保障 / 制度保障 / … / 其他)
+    reason: str = ""  # 原因说明
+    likelihood: str = ""  # 完成目标可能性 (确定能 / 有可能 / 完全不可能)
+    remark: str = ""  # 备注
+    actual: str = ""  # 实际完成值 (self-evaluation): a number, or a grade
+    weight: Decimal | None = None  # 分值 set by the unit (else spread evenly)
+    score: Decimal | None = None  # qualitative: the score the unit chose
+    invalid: dict[str, str] = field(default_factory=dict)
+
+
+def track_of(item: Project | Indicator) -> ProjectTrack | IndicatorTrack:
+    """The item's track, created empty on first use."""
+    if item.track is None:
+        item.track = ProjectTrack() if isinstance(item, Project) else IndicatorTrack()
+    return item.track
 
 
 @dataclass
@@ -140,7 +182,14 @@ class Department:
 
     # -- JSON ---------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return _encode(asdict(self))
+        data = _encode(asdict(self))
+        for project in data["projects"]:  # no track: no key (the JSON of earlier versions)
+            if project.get("track") is None:
+                project.pop("track", None)
+            for ind in project["indicators"]:
+                if ind.get("track") is None:
+                    ind.pop("track", None)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Department:
@@ -161,6 +210,8 @@ class Department:
 
 # Decimals travel as strings so no amount is ever rounded through a float.
 _DECIMAL_FIELDS = {"budget", "fiscal", "other"}
+_TRACK_DECIMALS = {"ProjectTrack": {"executed", "adjusted_budget", "forecast", "year_executed"},
+                   "IndicatorTrack": {"weight", "score"}}
 
 
 def decimal_text(value: Decimal) -> str:
@@ -207,8 +258,24 @@ def _project_from(data: dict[str, Any]) -> Project:
             kw[name] = _dec(kw[name])
     if "plan" in kw:
         kw["plan"] = [_dec(v) for v in kw["plan"]]
-    kw["indicators"] = [Indicator(**_pick(Indicator, i)) for i in data.get("indicators", [])]
+    kw["indicators"] = [_indicator_from(i) for i in data.get("indicators", [])]
+    if kw.get("track") is not None:
+        kw["track"] = _track_from(ProjectTrack, kw["track"])
     return Project(**kw)
+
+
+def _indicator_from(data: dict[str, Any]) -> Indicator:
+    kw = _pick(Indicator, data)
+    if kw.get("track") is not None:
+        kw["track"] = _track_from(IndicatorTrack, kw["track"])
+    return Indicator(**kw)
+
+
+def _track_from(cls: type, data: dict[str, Any]):
+    kw = _pick(cls, data)
+    for name in _TRACK_DECIMALS[cls.__name__] & kw.keys():
+        kw[name] = _dec(kw[name])
+    return cls(**kw)
 
 
 def _department_from(data: dict[str, Any]) -> Department:

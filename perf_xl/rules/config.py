@@ -17,10 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from ..errors import PerfXLError
+from ..lifecycle.config import DEVIATION_MODES, MONITOR_KEYS, RATE_MODES, SELFEVAL_KEYS, LifecycleConfig
 from ..model import CHECKPOINTS
 
 if sys.version_info >= (3, 11):
@@ -40,6 +42,7 @@ class RuleConfig:
     smaller_is_better: tuple[str, ...] = ()  # extra words, added to the built-in ones
     enabled: Mapping[str, bool] = field(default_factory=dict)
     source: str = "默认配置"
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)  # [monitor], [selfeval]
 
     def is_enabled(self, code: str) -> bool:
         return self.enabled.get(code, True)
@@ -78,6 +81,8 @@ _SECTIONS = {
     "spend_plan": {"floor"},
     "indicators": {"satisfaction_floor", "smaller_is_better"},
     "rules": None,  # any rule code
+    "monitor": set(MONITOR_KEYS),
+    "selfeval": set(SELFEVAL_KEYS),
 }
 
 
@@ -122,6 +127,10 @@ def parse_config(data: Mapping[str, Any], base: RuleConfig, *, source: str) -> R
             raise fail("[indicators] smaller_is_better 应为非空字符串的列表，如 [\"等待时长\"]")
         merged = tuple(dict.fromkeys([*base.smaller_is_better, *(w.strip() for w in words)]))
         cfg = replace(cfg, smaller_is_better=merged)
+
+    if "monitor" in data or "selfeval" in data:
+        cfg = replace(cfg, lifecycle=_lifecycle(data.get("monitor", {}), data.get("selfeval", {}),
+                                                base.lifecycle, fail))
 
     rules = data.get("rules", {})
     if rules:
@@ -169,3 +178,62 @@ def _floor(value: Any, fail: Any) -> tuple[Decimal | None, ...]:
             floors[CHECKPOINTS.index(cp)] = _percent(v, f"[spend_plan] floor 的「{cp}」", fail)
         return tuple(floors)
     raise fail("[spend_plan] floor 应为 4 个数的列表或 {\"6月底\" = 40} 形式的表")
+
+
+def _number(value: Any, key: str, fail: Any, *, top: Decimal | None = None) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise fail(f"{key} 应为数字，实际为 {value!r}")
+    number = Decimal(str(value))
+    if number < 0 or (top is not None and number > top):
+        raise fail(f"{key} 应在 0–{top} 之间，实际为 {value!r}" if top is not None
+                   else f"{key} 不应为负数，实际为 {value!r}")
+    return number
+
+
+def _lifecycle(monitor: Mapping[str, Any], selfeval: Mapping[str, Any], base: LifecycleConfig,
+               fail: Any) -> LifecycleConfig:
+    """[monitor] and [selfeval]: thresholds, weights, grade bands, the 偏差原因 requirement
+    and the way rates are compared (see perf_xl/data/rules.toml)."""
+    changes: dict[str, Any] = {}
+    for key, value in monitor.items():
+        where = f"[monitor] {key}"
+        if key == "rates":
+            if value not in RATE_MODES:
+                raise fail(f"{where} 应为 " + " 或 ".join(f'"{m}"' for m in RATE_MODES)
+                           + f"，实际为 {value!r}")
+            changes["rates"] = value
+        elif key == "deviation_required":
+            if value not in DEVIATION_MODES:
+                raise fail(f"{where} 应为 " + " 或 ".join(f'"{m}"' for m in DEVIATION_MODES)
+                           + f"，实际为 {value!r}")
+            changes["deviation_required"] = value
+        else:
+            changes[MONITOR_KEYS[key]] = _number(value, where, fail)
+    for key, value in selfeval.items():
+        where = f"[selfeval] {key}"
+        if key == "grade_bands":
+            bands = _bands(value, 3, where, fail)
+            changes.update(grade_excellent=bands[0], grade_good=bands[1], grade_pass=bands[2])
+        elif key == "qualitative_bands":
+            bands = _bands(value, 2, where, fail, top=Decimal(100))
+            changes.update(qualitative_achieved=bands[0], qualitative_partly=bands[1])
+        else:
+            changes[SELFEVAL_KEYS[key]] = _number(value, where, fail)
+    out = replace(base, **changes)
+    for low, high, what in (("budget_red_below", "budget_yellow_below", "预算灯"),
+                            ("indicator_red_below", "indicator_yellow_below", "指标灯")):
+        if getattr(out, low) > getattr(out, high):
+            raise fail(f"[monitor] {low} 不应大于 {high}（{what}：红灯低于 ≤ 黄灯低于）")
+    if out.execution_weight <= 0 or out.indicator_total <= 0:
+        raise fail("[selfeval] 预算执行分值与指标分值都应大于 0")
+    return out
+
+
+def _bands(value: Any, n: int, where: str, fail: Any, top: Decimal | None = None
+           ) -> tuple[Decimal, ...]:
+    if not isinstance(value, list) or len(value) != n:
+        raise fail(f"{where} 应写 {n} 个由高到低的数，如 " + ("[90, 80, 60]" if n == 3 else "[80, 60]"))
+    bands = tuple(_number(v, where, fail, top=top) for v in value)
+    if any(a <= b for a, b in pairwise(bands)):
+        raise fail(f"{where} 应由高到低排列，实际为 {value!r}")
+    return bands

@@ -9,7 +9,7 @@ from .config import RuleConfig, default_config
 from .context import Context
 from .facts import ProjectFacts
 from .finding import Finding, Hit
-from .registry import catalogue
+from .registry import VALIDATE_SCOPES, catalogue
 
 _INDICATOR_FIELDS = {c.key for c in layout.IND_COLUMNS}
 
@@ -42,7 +42,8 @@ def validate(dept: Department, config: RuleConfig | None = None) -> list[Finding
     position = {id(p): i for i, p in enumerate(dept.projects)}
     keyed: list[tuple[int, str, int, Finding]] = []
     for entry in catalogue():
-        if entry.check is None or not config.is_enabled(entry.code):
+        if entry.check is None or not config.is_enabled(entry.code) or (
+                entry.scope not in VALIDATE_SCOPES):
             continue
         if entry.scope == "department":
             for n, hit in enumerate(entry.check(facts, ctx)):

@@ -30,8 +30,10 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 # project: check(facts, ctx) per project; department: check(all_facts, ctx) once;
-# workbook: raised by the workbook reader, no check function here.
-SCOPES = ("project", "department", "workbook")
+# workbook: raised by the workbook reader, no check function here;
+# monitor / selfeval: check(result, ctx) per project, run by perf-xl monitor / selfeval only.
+SCOPES = ("project", "department", "workbook", "monitor", "selfeval")
+VALIDATE_SCOPES = ("project", "department")
 _CODE = re.compile(r"^PT\d{3}$")
 
 Check = Callable[..., Iterable[Any]]

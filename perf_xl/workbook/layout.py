@@ -333,3 +333,133 @@ PROJECT_BUTTONS: tuple[Button, ...] = (
 )
 BUTTON_SIZE = (150, 32)  # width, height in pixels
 
+
+
+# -- 运行监控 / 绩效自评 (LIFECYCLE.md): a block right of the tool columns ------------------------
+# Columns M… of every project sheet, beyond the tool columns I–K and outside the print area
+# A–G (the 绩效目标表 prints as before). Rows 1–8: the project's figures; row 11 the header
+# and then one row per indicator row of the table, so each indicator's monitoring sits on
+# its own row. White cells are typed by the officer (or written by monitor/selfeval
+# --write from an actuals file); blue cells are native formulas; the helper columns
+# (目标数 … 权重组) are written by perf_xl from the 指标值 (build, monitor/selfeval --write).
+# The printed forms are the 河北 运行监控表 / 自评表 (perf-xl export --monitor N / --selfeval).
+TRACK_FIRST_COL = "M"
+TRACK_LAST_COL = "AD"
+TRACK_TITLE = Label("M1", "运行监控与绩效自评（月份填 3–11；白色单元格填写，蓝色为公式）", merge_to="Y1")
+
+TRACK_MONTH = Field("track.month", "N2", "监控月份", kind="int")
+TRACK_ADJUSTED = Field("track.adjusted_budget", "N3", "调整后预算数", kind="money")
+TRACK_EXECUTED = Field("track.executed", "N4", "1–N月执行数", kind="money")
+TRACK_FORECAST = Field("track.forecast", "N5", "全年预计执行数", kind="money")
+TRACK_YEAR_EXECUTED = Field("track.year_executed", "N6", "全年执行数", kind="money")
+TRACK_ANALYSIS = Field("track.analysis", "N7", "偏差原因分析", merge_to="R7")
+TRACK_MEASURES = Field("track.measures", "N8", "改进措施", merge_to="R8")
+TRACK_FIELDS: tuple[Field, ...] = (TRACK_MONTH, TRACK_ADJUSTED, TRACK_EXECUTED, TRACK_FORECAST,
+                                   TRACK_YEAR_EXECUTED, TRACK_ANALYSIS, TRACK_MEASURES)
+TRACK_FIELD_BY_KEY = {f.key.removeprefix("track."): f for f in TRACK_FIELDS}
+
+
+@dataclass(frozen=True)
+class Output:
+    """A native-formula cell of the block, with its caption cell to the left."""
+
+    key: str  # the name of the figure in monitor/selfeval JSON
+    cell: str
+    caption: str
+    label: str  # caption cell
+
+
+def _outputs(label_col: str, value_col: str, first_row: int,
+             items: tuple[tuple[str, str], ...]) -> tuple[Output, ...]:
+    return tuple(Output(key, f"{value_col}{first_row + i}", caption, f"{label_col}{first_row + i}")
+                 for i, (key, caption) in enumerate(items))
+
+
+TRACK_OUTPUTS: tuple[Output, ...] = (
+    *_outputs("P", "Q", 2, (("standard_rate", "序时进度"), ("execution_rate", "执行率"),
+                            ("plan_rate", "计划进度（本单位）"), ("budget_value", "预算亮灯值（对序时）"),
+                            ("plan_value", "预算亮灯值（对计划）"))),
+    *_outputs("S", "T", 2, (("light", "项目灯（监控）"), ("year_rate", "全年执行率"),
+                            ("execution_score", "预算执行得分"), ("indicator_score", "指标得分"),
+                            ("total", "自评总分"), ("grade", "自评等级"),
+                            ("year_light", "项目灯（年终）"))),
+    *_outputs("U", "V", 2, (("ahead", "绩效超前支出（%）"), ("unspent", "预算未执行（%）"))),
+)
+TRACK_OUTPUT = {o.key: o for o in TRACK_OUTPUTS}
+BUDGET_LIGHT = "R5"  # beside budget_value
+PLAN_LIGHT = "R6"  # beside plan_value
+
+# Per indicator row (header in IND_HEADER_ROW): inputs, formulas, helpers.
+TRACK_COLUMNS: tuple[Column, ...] = (
+    Column("progress", "M", "执行情况（1至N月）"),
+    Column("forecast", "N", "全年预计完成情况"),
+    Column("deviation", "O", "偏差原因"),
+    Column("reason", "P", "原因说明"),
+    Column("likelihood", "Q", "完成目标可能性"),
+    Column("remark", "R", "备注"),
+    Column("light_value", "S", "亮灯值"),  # formula
+    Column("light", "T", "监控灯"),  # formula
+    Column("actual", "U", "实际完成值"),
+    Column("weight", "V", "分值（自定）"),
+    Column("score", "W", "定性指标得分"),
+    Column("eff_weight", "X", "分值"),  # formula
+    Column("eval_score", "Y", "得分"),  # formula
+    Column("year_light", "Z", "年终灯"),  # formula
+    Column("target", "AA", "目标数"),  # helper
+    Column("kind", "AB", "类型"),  # helper: 正向 / 等于 / 反向 / 反向严格 / 定性
+    Column("prorate", "AC", "按序时"),  # helper: 1 pro-rated, 0 compared directly
+    Column("group", "AD", "权重组"),  # helper: 产出 / 效益 / 满意度 / 其他
+)
+TRACK_COLUMN = {c.key: c for c in TRACK_COLUMNS}
+TRACK_INPUT_KEYS = ("progress", "forecast", "deviation", "reason", "likelihood", "remark",
+                    "actual", "weight", "score")
+TRACK_HELPER_KEYS = ("target", "kind", "prorate", "group")
+
+DEVIATION_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+LIKELIHOODS = ("确定能", "有可能", "完全不可能")
+
+
+def track_cell(key: str, indicator: int | None = None) -> str:
+    """The cell of a monitoring / self-evaluation field: ``track_cell("executed")`` -> "N4",
+    ``track_cell("progress", 0)`` -> "M12", ``track_cell("total")`` -> "T6"."""
+    if indicator is not None:
+        return f"{TRACK_COLUMN[key].col}{indicator_row(indicator)}"
+    if key in TRACK_FIELD_BY_KEY:
+        return TRACK_FIELD_BY_KEY[key].cell
+    if key in TRACK_OUTPUT:
+        return TRACK_OUTPUT[key].cell
+    if key == "budget_light":
+        return BUDGET_LIGHT
+    if key == "plan_light":
+        return PLAN_LIGHT
+    raise KeyError(f"no monitoring cell for {key!r}")
+
+
+# Parameters of the native formulas (thresholds, weights, bands): written on 代码表 from the
+# rules TOML by build and by monitor/selfeval --write.
+PARAMS_LABEL_COL = "G"
+PARAMS_VALUE_COL = "H"
+PARAMS_TITLE = "G1"
+PARAMS: tuple[tuple[str, str], ...] = (
+    ("budget_red_below", "预算灯：红灯低于"),
+    ("budget_yellow_below", "预算灯：黄灯低于"),
+    ("indicator_red_below", "指标灯：红灯低于"),
+    ("indicator_yellow_below", "指标灯：黄灯低于"),
+    ("blue_at", "指标灯：蓝灯自（完成值/年度指标值 %）"),
+    ("execution_weight", "预算执行分值"),
+    ("output_weight", "产出指标分值"),
+    ("benefit_weight", "效益指标分值"),
+    ("satisfaction_weight", "满意度指标分值"),
+    ("grade_excellent", "等级：优 不低于"),
+    ("grade_good", "等级：良 不低于"),
+    ("grade_pass", "等级：中 不低于"),
+    ("qualitative_achieved", "定性：达成 不低于分值的 %"),
+    ("qualitative_partly", "定性：部分达成 不低于分值的 %"),
+)
+
+
+def param_cell(key: str, *, qualified: bool = True) -> str:
+    """ "'代码表'!$H$3" (absolute, for the project sheets' formulas)."""
+    row = CODES_FIRST_ROW + [k for k, _ in PARAMS].index(key)
+    ref = f"${PARAMS_VALUE_COL}${row}"
+    return quote_sheet(CODES_SHEET) + ref if qualified else ref.replace("$", "")

@@ -136,6 +136,9 @@ def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
     project.invalid = invalid
     project.indicators = list(_indicators(grid))
     _read_declaration(grid, project)
+    from .track import read_track  # the monitoring / self-evaluation block, when present
+
+    read_track(grid, project)
     return project, []
 
 

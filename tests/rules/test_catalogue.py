@@ -19,6 +19,10 @@ RULES_MD = {
     "PT401": "error", "PT402": "warning", "PT403": "warning", "PT404": "warning", "PT405": "info",
     "PT406": "warning", "PT407": "warning",
     "PT501": "info", "PT502": "error",
+    # monitoring and self-evaluation (LIFECYCLE.md)
+    "PT601": "error", "PT602": "warning", "PT603": "info", "PT604": "warning", "PT605": "error",
+    "PT606": "info",
+    "PT701": "error", "PT702": "error", "PT703": "error", "PT704": "warning", "PT705": "warning",
 }
 
 

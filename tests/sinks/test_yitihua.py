@@ -15,7 +15,7 @@ from perf_xl.importers.text import read_text
 from perf_xl.importers.yitihua import entry_name, read_yitihua, read_yitihua_bytes
 from perf_xl.model import Department, Indicator, Project
 from perf_xl.resources import example_path
-from perf_xl.sinks.yitihua import spreadsheetml, split_value, write_yitihua, xlsx
+from perf_xl.sinks.yitihua import split_value, spreadsheetml, write_yitihua, xlsx
 from perf_xl.values import format_value
 from tests.support.cli import cli
 

@@ -1,0 +1,140 @@
+"""The monitoring / self-evaluation block of a project sheet (layout.TRACK_*): read it into
+the model, and the patch that writes what monitor / selfeval --write changes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..model import Department, IndicatorTrack, Project, ProjectTrack, decimal_text
+from . import layout as L
+from .grid import Grid, _as_text, compact
+from .patch import Patch
+
+_HEADER = compact(L.TRACK_COLUMNS[0].caption)
+_IND_COLS = tuple(L.col_index(c.col) for c in L.IND_COLUMNS)
+_INPUT_COLS = tuple((k, L.col_index(L.TRACK_COLUMN[k].col)) for k in L.TRACK_INPUT_KEYS)
+_NUMBER_KEYS = {"weight", "score"}
+
+
+def has_block(grid: Grid) -> bool:
+    return compact(grid.text(f"{L.TRACK_COLUMNS[0].col}{L.IND_HEADER_ROW}")) == _HEADER
+
+
+def indicator_rows(grid: Grid) -> list[int]:
+    """The sheet rows of the indicators, as the reader finds them (non-empty rows)."""
+    rows = []
+    for row in range(L.IND_FIRST_ROW, min(L.IND_LAST_ROW, grid.height) + 1):
+        cells = grid.row_values(row, _IND_COLS)
+        if any(v is not None and _as_text(v) for v in cells):
+            rows.append(row)
+    return rows
+
+
+def read_track(grid: Grid, project: Project) -> None:
+    """Fill ``project.track`` and its indicators' tracks from the block (left None when the
+    sheet has no block or the officer typed nothing)."""
+    if not has_block(grid):
+        return
+    from .read import _money
+
+    t = ProjectTrack()
+    month = grid.get(L.TRACK_MONTH.cell)
+    if month is not None:
+        if isinstance(month, (int, float)) and not isinstance(month, bool) and float(month).is_integer():
+            t.month = int(month)
+        else:
+            t.invalid["month"] = _as_text(month)
+    for f in (L.TRACK_ADJUSTED, L.TRACK_EXECUTED, L.TRACK_FORECAST, L.TRACK_YEAR_EXECUTED):
+        key = f.key.removeprefix("track.")
+        setattr(t, key, _money(grid.get(f.cell), key, t.invalid))
+    t.analysis = grid.text(L.TRACK_ANALYSIS.cell)
+    t.measures = grid.text(L.TRACK_MEASURES.cell)
+    if t != ProjectTrack():
+        project.track = t
+    for ind, row in zip(project.indicators, indicator_rows(grid), strict=False):
+        values = grid.row_values(row, [c for _k, c in _INPUT_COLS])
+        if all(v is None for v in values):
+            continue
+        it = IndicatorTrack()
+        for (key, _col), value in zip(_INPUT_COLS, values, strict=True):
+            if value is None:
+                continue
+            if key in _NUMBER_KEYS:
+                setattr(it, key, _money(value, key, it.invalid))
+            else:
+                setattr(it, key, _as_text(value))
+        ind.track = it
+
+
+def cell_value(value: Any) -> Any:
+    """A reported figure as a cell value: numbers stay numbers."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        from ..lifecycle.judge import number
+
+        n = number(value)
+        if n is not None:
+            return n
+    return value
+
+
+def changes_patch(changes, rows_of: dict[str, list[int]] | None = None) -> Patch:
+    """The cells an actuals file sets (perf_xl.lifecycle.actuals.Change list)."""
+    patch = Patch()
+    for c in changes:
+        sheet = c.project.sheet or ""
+        if c.indicator is None:
+            cell = L.TRACK_FIELD_BY_KEY[c.key].cell
+        else:
+            rows = (rows_of or {}).get(sheet)
+            row = rows[c.indicator] if rows and c.indicator < len(rows) else L.indicator_row(c.indicator)
+            cell = f"{L.TRACK_COLUMN[c.key].col}{row}"
+        patch.set(sheet, cell, cell_value(c.value))
+    return patch
+
+
+def helpers_patch(dept: Department, cfg, rows_of: dict[str, list[int]] | None = None) -> Patch:
+    """The helper columns (目标数, 类型, 按序时, 权重组) of every indicator, from its 指标值,
+    and the formula parameters on 代码表: what the native formulas judge by."""
+    from ..lifecycle.judge import judge_project
+    from ..rules.facts import ProjectFacts
+
+    patch = Patch()
+    for p in dept.projects:
+        sheet = p.sheet or ""
+        rows = (rows_of or {}).get(sheet) or [L.indicator_row(i) for i in range(len(p.indicators))]
+        for j, row in zip(judge_project(ProjectFacts(p), cfg), rows, strict=False):
+            for key, value in helper_values(j).items():
+                patch.set(sheet, f"{L.TRACK_COLUMN[key].col}{row}", value)
+    params_patch(cfg, patch)
+    return patch
+
+
+def helper_values(j) -> dict[str, Any]:
+    return {"target": j.target, "kind": j.kind or "", "prorate": 1 if j.prorate else 0,
+            "group": j.group}
+
+
+def param_values(cfg) -> list[tuple[str, str, Decimal]]:
+    return [(key, caption, getattr(cfg, key)) for key, caption in L.PARAMS]
+
+
+def params_patch(cfg, patch: Patch) -> None:
+    for key, _caption, value in param_values(cfg):
+        patch.set(L.CODES_SHEET, L.param_cell(key, qualified=False), value)
+
+
+def month_patch(dept: Department, month: int) -> Patch:
+    patch = Patch()
+    for p in dept.projects:
+        if p.sheet:
+            patch.set(p.sheet, L.TRACK_MONTH.cell, month)
+    return patch
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    return "" if value is None else str(value)
