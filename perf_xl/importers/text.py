@@ -214,6 +214,7 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=4096)
 def _label_kind(cell: str) -> str | None:
     if not cell:
         return None
@@ -401,8 +402,8 @@ class _Parser:
                 state, title_at = "pre", None
                 continue
             if "\t" in line.raw:
-                kinds = {_label_kind(c) for c in line.cells}
-                if state != "pre" and kinds & {"code", "name"}:
+                if state != "pre" and "项目" in line.raw and any(
+                        _label_kind(c) in ("code", "name") for c in line.cells):
                     starts.append((title_at if title_at is not None else i, None, "", "table"))
                     state = "pre"
                 elif state == "pre" and _is_indicator_header(line):
@@ -601,6 +602,7 @@ def _is_title_companion(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _col_key(cell: str) -> str:
     return _norm(cell).strip("*:").replace("*", "")
 
@@ -974,6 +976,7 @@ class _ProjectReader:
         project.funding_line = funding_line_for(project.name)
 
 
+@lru_cache(maxsize=1024)
 def _plan_token(cell: str) -> tuple[str, int | Decimal | None]:
     folded = _norm(cell)
     match = _CHECKPOINT.match(folded)
@@ -1100,9 +1103,12 @@ class _Header:
             if col < len(cells) and cells[col] and col < self.width:
                 reader.note(line.no, f"第 {col + 1} 列的 {_quote(cells[col])} 没有表头，未读入")
 
+        n = len(cells)
+        columns = self.columns
+
         def cell(kind: str) -> str:
-            col = self.columns.get(kind)
-            return cells[col] if col is not None and col < len(cells) else ""
+            col = columns.get(kind)
+            return cells[col] if col is not None and col < n else ""
 
         level1, level2, level3 = cell("level1"), cell("level2"), cell("level3")
         value = _combine(cell("operator"), cell("value"), cell("unit"))

@@ -11,7 +11,7 @@ from .facts import ProjectFacts
 from .finding import Finding, Hit
 from .registry import VALIDATE_SCOPES, catalogue
 
-_INDICATOR_FIELDS = {c.key for c in layout.IND_COLUMNS}
+_INDICATOR_FIELDS = set(layout.IND_COLUMN_BY_KEY)  # the 中期 value column too
 
 
 def sheet_names(dept: Department) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..model import decimal_text
+from ..values import parse_value
 from .context import Context
 from .facts import (
     COST_LARGER_IS_BETTER,
@@ -30,6 +31,14 @@ def value_unreadable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
         if r.value.problem and r.value.kind != "empty" and not r.value.two_targets:
             yield Hit(f"三级指标『{r.name}』的指标值无法识别：{r.value.problem}", "value", r.index,
                       found=r.value.text, expected="如 ≥90%、≤100万元、20台 或定性目标")
+        # 中期（实施期）values are checked for form only (the rules judge the annual value).
+        mid = r.indicator.mid_value
+        if mid.strip():
+            m = parse_value(mid)
+            if m.problem and not m.two_targets:
+                yield Hit(f"三级指标『{r.name}』的中期（实施期）指标值无法识别：{m.problem}",
+                          "mid_value", r.index, found=m.text,
+                          expected="如 ≥90%、≤100万元、20台 或定性目标")
 
 
 @rule("PT402", WARNING, NOT_QUANTIFIED, "数量型指标值没有计量单位")
