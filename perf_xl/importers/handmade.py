@@ -26,7 +26,7 @@ __all__ = ["read_handmade"]
 def read_handmade(path: str | os.PathLike[str]) -> Department:
     src = Path(path)
     sheets = _sheets(src)
-    return read_sheets(sheets, source=str(src), what="工作簿")
+    return read_sheets(sheets, source=str(src), what="工作簿", keep_sheet_names=True)
 
 
 def _sheets(src: Path) -> list[Sheet]:

@@ -70,10 +70,15 @@ def sheet_lines(rows: Sequence[Sequence[Cell]]) -> list[str]:
     return lines
 
 
-def read_sheets(sheets: Iterable[Sheet], *, source: str, what: str) -> Department:
+def read_sheets(sheets: Iterable[Sheet], *, source: str, what: str,
+                keep_sheet_names: bool = False) -> Department:
     """The department the sheets hold: each sheet read by the text reader, the projects
     numbered in order. A sheet without a table is skipped; none at all refuses the file
-    with the layouts that are known (``what`` says what kind of file it was)."""
+    with the layouts that are known (``what`` says what kind of file it was).
+
+    ``keep_sheet_names``: ``Project.sheet`` names the sheet it was read from (a hand-made
+    workbook's sheets are the user's own names); an export's "Sheet1" is not kept, so a
+    master workbook built from it names its sheets after the projects."""
     dept = Department()
     skipped: list[str] = []
     seq = 0
@@ -93,7 +98,8 @@ def read_sheets(sheets: Iterable[Sheet], *, source: str, what: str) -> Departmen
         for project in part.projects:
             seq += 1
             project.seq = seq
-            project.sheet = sheet.name
+            if keep_sheet_names:
+                project.sheet = sheet.name
             _restore_breaks(project)
             dept.projects.append(project)
     if not dept.projects:
