@@ -22,7 +22,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 EXPECTED = CORPUS / "expected"
 FILES = [
     "shenbao-national.txt",  # national 申报表 as text: header fields, 年度 + 中期 columns
-    "split-columns-yuan.txt",  # 计算符号 / 指标值 / 计量单位 columns, 元 and 万元, 成本 first level
+    "split-columns-yuan.txt",  # 计算符号/指标值/计量单位 or 指标值及单位, 元 and 万元, 成本 first level
     "shenbao-handmade.docx",  # hand-made Word 申报表: merges, 年度 / 中期 two-row header
     "yitihua-xinxibiao.xls",  # the system's 预算项目绩效信息表, SpreadsheetML saved as .xls
     "yitihua-shenbao.xls",  # the system's 项目支出绩效目标申报表, SpreadsheetML
@@ -83,6 +83,8 @@ def test_split_columns_and_yuan():
     assert p2.budget == D("30.5")  # "预算数（万元）" in a 元 document: mixed units
     assert p1.indicators[0].value == "≥３２００件"  # as written; the rules read it NFKC
     assert p1.indicators[4].level1 == "成本指标" and p1.indicators[5].value == "≤5500元/人·月"
+    # table 2 has one "指标值及单位" column instead of 计算符号 / 指标值 / 计量单位
+    assert [i.value for i in p2.indicators[:3]] == ["≥8,000人次", "≤1%", "≤5分钟"]
     found = [(f.code, f.line, f.message) for f in validate(dept)]
     assert [c for c, _, _ in found].count("PT504") == 1  # no 资金支出计划 row: one note
     pt203 = next(m for c, _, m in found if c == "PT203")
