@@ -121,3 +121,40 @@ def test_numbers_raise_only_their_own_error(text, unit):
         except NumberError:
             continue
         assert value.is_finite()
+
+
+def test_a_bad_amount_is_reported_the_same_way_from_every_source(tmp_path):
+    """"十万" as 预算数 in a text, a Word table, a grid of cells (一体化 / hand-made Excel)
+    and a master workbook: the same PT202 message."""
+    import docx
+
+    from perf_xl.importers.docx import read_docx
+    from perf_xl.importers.sheets import Sheet, read_sheets
+    from perf_xl.importers.text import parse_text
+    from perf_xl.rules import validate
+    from perf_xl.workbook.build import build_workbook
+    from perf_xl.workbook.read import read_workbook
+
+    rows = [["1.测试项目绩效目标表"],
+            ["项目编码", "13070024P000482100018", "", "项目名称", "测试项目"],
+            ["预算规模及资金用途", "预算数", "十万", "其中：财政资金", "10", "其他资金", ""],
+            ["绩效目标", "完成测试。"],
+            ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
+            ["产出指标", "数量指标", "测试数量", "描述", "≥1个", "计划"]]
+    text = "\n".join("\t".join(r) for r in rows)
+    d = docx.Document()
+    t = d.add_table(rows=0, cols=7)
+    for r in rows[1:]:
+        cells = t.add_row().cells
+        for i, v in enumerate(r):
+            cells[i].text = v
+    d.save(str(tmp_path / "t.docx"))
+    sources = {
+        "text": parse_text(text),
+        "grid": read_sheets([Sheet("s", rows)], source="s.xls", what="文件"),
+        "docx": read_docx(tmp_path / "t.docx"),
+    }
+    build_workbook(sources["text"], tmp_path / "w.xlsm")
+    sources["workbook"] = read_workbook(tmp_path / "w.xlsm").department
+    messages = {k: [f.message for f in validate(v) if f.code == "PT202"] for k, v in sources.items()}
+    assert set(map(tuple, messages.values())) == {("预算数「十万」不是数字：应填写金额（万元），如 100.00",)}
