@@ -69,7 +69,13 @@ def _load_workbook(path: Path) -> Loaded:
         return Loaded(result.department, "workbook", result.problems)
     from .importers.handmade import read_handmade
 
-    return Loaded(read_handmade(path), "handmade")
+    try:
+        return Loaded(read_handmade(path), "handmade")
+    except PerfXLError as err:
+        if "没有找到任何项目绩效目标表" not in err.message:
+            raise
+        raise PerfXLError(f"不是 perf_xl 主工作簿，也不是手工填写的绩效目标表：{err.message}",
+                          path=str(path)) from None
 
 
 def _is_master(result) -> bool:
