@@ -1089,7 +1089,8 @@ class _Header:
         while cells and not cells[-1]:
             cells.pop()
         filled = [c for c in cells if c]
-        if len(filled) == 1 and _level_key(filled[0]) not in _LEVEL1 | _LEVEL2:
+        if (len(filled) == 1 and _level_key(filled[0]) not in _LEVEL1 | _LEVEL2
+                and cells.index(filled[0]) <= c1):  # text in the 一级 column alone: not a row
             if _FOOTER.match(_norm(filled[0])):
                 reader.footer = True  # the template's footer ("备注：1.成本指标的三级指标…")
             elif not reader.footer:

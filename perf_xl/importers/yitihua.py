@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import ImportError_
@@ -123,7 +124,8 @@ def _zip_sheets(data: bytes, source: str) -> list[Sheet]:
                 continue
             try:
                 content = zf.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                    RuntimeError, zlib.error):  # RuntimeError: an encrypted entry
                 raise ImportError_(f"压缩包中的「{name}」已损坏，无法解压", path=source) from None
             where = f"{source} 中的 {name}"
             sheets.extend(_file_sheets(content, where, f"{Path(name).stem}/"))

@@ -61,7 +61,7 @@ def mutate(ops: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_OPS, min_size=1, max_size=5))
 def test_only_perfxl_error_ever_escapes(ops):
     text = mutate(ops)

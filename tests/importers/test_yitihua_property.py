@@ -70,3 +70,16 @@ def test_damaged_cells_give_a_model_or_perfxl_error(edits):
         assert "没有找到任何项目绩效目标表" in err.message
         return
     _check(dept)
+
+
+def test_a_corrupt_entry_of_the_zip_is_a_perfxl_error():
+    # found by the property above: bytes of a deflated entry overwritten (zlib.error)
+    data = bytearray(ZIP)
+    data[72:74] = b"<Row>"
+    data[72:80] = b"<Row>"
+    try:
+        read_yitihua_bytes(bytes(data), "damaged.zip")
+    except PerfXLError as err:
+        assert "损坏" in err.message
+    else:  # pragma: no cover - the damage must be noticed
+        raise AssertionError("a corrupt entry was read")
