@@ -22,6 +22,12 @@ LABEL_FISCAL = "其中：财政资金"
 LABEL_OTHER = "其他资金"
 LABEL_PLAN = "资金支出计划（%）"
 LABEL_GOAL = "绩效目标"
+# The national 申报表 header fields, written only when a project has them (issue 13).
+LABEL_AUTHORITY = "主管部门"
+LABEL_IMPLEMENTER = "实施单位"
+LABEL_ATTRIBUTE = "项目属性"
+LABEL_PERIOD = "项目期"
+LABEL_MID_GOAL = "中期（实施期）目标"
 INDICATOR_HEADERS: tuple[str, ...] = (
     "一级指标",
     "二级指标",
@@ -34,6 +40,11 @@ INDICATOR_HEADERS: tuple[str, ...] = (
 PLAN_SPANS: tuple[int, ...] = (2, 2, 1, 1)
 # Grid span of each indicator column.
 INDICATOR_SPANS: tuple[int, ...] = (1, 1, 1, 2, 1, 1)
+# A multi-year table: the description narrows to one column for the 中期 value.
+INDICATOR_HEADERS_MID: tuple[str, ...] = (
+    "一级指标", "二级指标", "三级指标", "绩效指标描述", "年度指标值", "中期（实施期）指标值",
+    "指标值确定依据",
+)
 
 MONEY_UNIT_LINE = "单位：万元"
 

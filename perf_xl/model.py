@@ -59,6 +59,8 @@ class Indicator:
     basis: str = ""  # 指标值确定依据
     line: int | None = None
     track: IndicatorTrack | None = None  # monitoring / self-evaluation (see below)
+    # -- 申报表 / multi-year tables (issue 13) --
+    mid_value: str = ""  # 中期（实施期）指标值, exactly as written; "" when the table has none
 
 
 @dataclass
@@ -85,6 +87,15 @@ class Project:
     lines: dict[str, int] = field(default_factory=dict)  # field name -> source line
     sheet: str | None = None  # worksheet it was read from / is written to
     track: ProjectTrack | None = None  # monitoring / self-evaluation (see below)
+    # -- 申报表 header fields (issue 13); "" when the table does not give them --
+    authority: str = ""  # 主管部门（及代码）, e.g. "[161]张家口市中级人民法院"
+    implementer: str = ""  # 实施单位
+    attribute: str = ""  # 项目属性 (新增项目 / 延续项目 …)
+    period: str = ""  # 项目期, e.g. "3年", "2023-2025"
+    mid_goal: str = ""  # 中期（实施期）目标
+    # -- what the source's layout lacks (provenance, not content; issue 13) --
+    absent: list[str] = field(default_factory=list)  # field keys the table has no place for
+    unread: list[dict[str, Any]] = field(default_factory=list)  # {"line"|"cell", "text"}
 
     def plan_value(self, checkpoint: str) -> Decimal | None:
         return self.plan[CHECKPOINTS.index(checkpoint)]
@@ -219,7 +230,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-_PROVENANCE = {"line", "lines", "sheet"}
+_PROVENANCE = {"line", "lines", "sheet", "absent", "unread"}
 
 
 def _strip(value: Any, keys: set[str]) -> Any:

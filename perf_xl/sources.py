@@ -13,12 +13,15 @@ from .model import Department
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
+# The 一体化 system's exports: Excel 2003 XML saved as .xls (or re-saved as binary .xls),
+# and a .zip of one such file per project.
+YITIHUA_SUFFIXES = (".xls", ".zip", ".xml")
 
 
 @dataclass
 class Loaded:
     department: Department
-    kind: str  # text | json | workbook | docx
+    kind: str  # text | json | workbook | docx | yitihua | handmade
     problems: list = field(default_factory=list)  # layout problems of a workbook (PT502)
 
 
@@ -31,10 +34,11 @@ def load(path: str | Path) -> Loaded:
     require_regular_file(path)  # a FIFO or a device is refused before anything opens it
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        from .workbook.read import read_workbook
+        return _load_workbook(path)
+    if suffix in YITIHUA_SUFFIXES:
+        from .importers.yitihua import read_yitihua
 
-        result = read_workbook(path)
-        return Loaded(result.department, "workbook", result.problems)
+        return Loaded(read_yitihua(path), "yitihua")
     if suffix == ".json":
         return Loaded(_load_json(path), "json")
     if suffix == ".docx":
@@ -46,8 +50,39 @@ def load(path: str | Path) -> Loaded:
 
         return Loaded(read_text(path), "text")
     raise PerfXLError(
-        f"不支持的文件类型「{suffix}」：可用 .txt（绩效文本）、.json（模型）、.xlsm/.xlsx（主工作簿）、.docx",
+        f"不支持的文件类型「{suffix}」：可用 .txt（绩效文本）、.json（模型）、.xlsm/.xlsx（主工作簿或手工"
+        "表格）、.docx、.xls/.zip（一体化系统导出）",
         path=str(path))
+
+
+def _load_workbook(path: Path) -> Loaded:
+    """A perf_xl master workbook; failing that, an 一体化 export re-saved as .xlsx or a
+    hand-made workbook in the official table layout (one table per sheet)."""
+    from .workbook.read import read_workbook
+
+    try:
+        result = read_workbook(path)
+    except PerfXLError as err:
+        if "不是 perf_xl 主工作簿" not in err.message:
+            raise
+        result = None
+    if result is not None and (result.department.projects or _is_master(result)):
+        return Loaded(result.department, "workbook", result.problems)
+    from .importers.handmade import read_handmade
+
+    try:
+        return Loaded(read_handmade(path), "handmade")
+    except PerfXLError as err:
+        if "没有找到任何项目绩效目标表" not in err.message:
+            raise
+        raise PerfXLError(f"不是 perf_xl 主工作簿，也不是手工填写的绩效目标表：{err.message}",
+                          path=str(path)) from None
+
+
+def _is_master(result) -> bool:
+    from .workbook import layout
+
+    return layout.DEPARTMENT_SHEET in result.sheets
 
 
 def load_department(path: str | Path) -> Department:

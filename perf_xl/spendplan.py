@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
+from . import numbers
 from .conventions import CUSTOM_PROFILE, DEFAULT_PROFILE, PROFILE_NAMES, PROFILES
 from .errors import PerfXLError
 from .model import CHECKPOINTS, Department, Project, decimal_text
@@ -90,18 +91,13 @@ def _number(value: object, what: str, *, empty_is_zero: bool = True) -> Decimal:
         return Decimal(0)
     if isinstance(value, bool) or value is None:
         raise PerfXLError(f"{what}「{value}」不是数字")
-    if isinstance(value, Decimal):
-        number = value
-    else:
-        text = str(value).strip().replace(",", "").replace("，", "")
-        if text == "" and empty_is_zero:
-            return Decimal(0)
-        try:
-            number = Decimal(text)  # str() of a float is its shortest round-tripping form
-        except InvalidOperation:
-            raise PerfXLError(f"{what}「{value}」不是数字") from None
-    if not number.is_finite():
-        raise PerfXLError(f"{what}「{value}」不是数字")
+    if isinstance(value, str) and value.strip() == "" and empty_is_zero:
+        return Decimal(0)
+    try:
+        # The one reader of numbers: separators, full-width digits; NaN / infinity refused.
+        number = numbers.parse_amount(value, "万元", what=what)  # type: ignore[arg-type]
+    except numbers.NumberError:
+        raise PerfXLError(f"{what}「{value}」不是数字") from None
     if number < 0:
         raise PerfXLError(f"{what}为负数（{decimal_text(number)}）")
     return number

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from .numbers import MONEY_FACTORS
+
 # Canonical operators, as the official tables write them. No operator means "＝".
 OPERATORS: tuple[str, ...] = ("≥", "＞", "＝", "＜", "≤")
 GE, GT, EQ, LT, LE = OPERATORS
@@ -73,6 +75,10 @@ _UNIT_ALIASES: dict[str, str] = {
     "千米": "公里",
     "个月份": "个月",
     "人/次": "人次",
+    # Spellings real tables use that are not mistakes but are normalised (PT405 notes them).
+    "万": "万元",
+    "M": "米",
+    "m": "米",
 }
 # Multi-character units recognised as a whole (longest match first), besides "%" and any
 # unit made of the measure-word characters below.
@@ -97,13 +103,6 @@ _MEASURE_CHARS = frozenset(
     "年月周季页盏株棵只头匹群支把根袋箱瓶斤克间栋层床网点站段节课堂班届轮起宗笔卷幅组对双副"
     "面门类例样集首队员回遍趟号字笔所园校镇乡区县市省单轴盘册批道桩口眼井辆米公里"
 )
-MONEY_FACTORS: dict[str, Decimal] = {
-    "万元": Decimal(1),
-    "元": Decimal("0.0001"),
-    "千元": Decimal("0.1"),
-    "百万元": Decimal(100),
-    "亿元": Decimal(10000),
-}
 # Words a qualitative target may carry an operator with ("≥良好").
 _GRADES = ("优秀", "优良", "良好", "较好", "合格", "达标", "好", "中等")
 
@@ -115,6 +114,13 @@ _DATE = re.compile(
     r"(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)"
     r"(?:底|末|初|中旬|上旬|下旬|年底|年末)?\s*(?:前|之前|以前|内|完成|前完成)?"
 )
+# A period as a 时效 target: "2023.07-2024.01", "2023年7月至2024年1月", "2023/7/1～2023/12/31".
+_DATE_POINT = r"\d{4}\s*(?:[./\-]\s*\d{1,2}(?:\s*[./\-]\s*\d{1,2})?|年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|年)"
+_DATE_RANGE = re.compile(
+    rf"{_DATE_POINT}\s*(?:-|—|–|~|～|至|到)\s*(?:{_DATE_POINT}|\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)"
+    r"\s*(?:底|末)?\s*(?:前|之前|以前|内|完成|前完成)?"
+)
+_COMPOUND_SEPARATORS = "/·•・"
 _NOTE = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -135,6 +141,7 @@ class ParsedValue:
     prefix: str = ""  # words before the number that are not an operator ("较上年提高")
     note: str = ""  # a trailing bracketed remark, e.g. "(含)"
     deadline: bool = False  # a qualitative target that is a date ("2024年12月底前")
+    two_targets: bool = False  # two numbers in one value: PT115 (建议拆分指标), not PT401
 
     @property
     def is_quantity(self) -> bool:
@@ -255,7 +262,7 @@ def _parse(text: str) -> ParsedValue:
         return _invalid(raw, f"指标值「{raw}」是占位符，未填写实际目标值",
                         operator, op_written, note)
 
-    if _DATE.fullmatch(s):
+    if _DATE.fullmatch(s) or _DATE_RANGE.fullmatch(s):
         return ParsedValue(text=raw, kind="qualitative", qualitative=raw, note=note,
                            deadline=True)
 
@@ -277,8 +284,9 @@ def _parse(text: str) -> ParsedValue:
 
     rest = s[first.end():].strip()
     if _DIGIT.search(rest.replace("m2", "").replace("m3", "")):
-        return _invalid(raw, f"指标值「{raw}」写了两个数值，应只写一个目标值（如 ≥90%）",
-                        operator, op_written, note)
+        return ParsedValue(text=raw, kind="invalid", operator=operator,
+                           problem=f"指标值「{raw}」写了两个数值，应只写一个目标值（如 ≥90%）",
+                           operator_as_written=op_written, note=note, two_targets=True)
 
     unit_written, after = _split_unit(rest)
     suffix_op: str | None = None
@@ -337,12 +345,13 @@ def _split_unit(rest: str) -> tuple[str, str]:
                     n += 1
                 unit = rest[:n]
     after = rest[len(unit):].strip()
-    # Compound units: "元/人", "次/年", "万元/台".
-    while after.startswith("/") and unit:
+    # Compound units: "元/人", "次/年", "万元/台", "元/人·月", "元/人/月".
+    while after[:1] in _COMPOUND_SEPARATORS and after and unit:
         sub_unit, tail = _split_unit(after[1:])
         if not sub_unit:
             break
-        unit, after = f"{unit}/{sub_unit}", tail
+        sep = "/" if after[0] == "/" else "·"
+        unit, after = f"{unit}{sep}{sub_unit}", tail
     return unit, after.strip()
 
 

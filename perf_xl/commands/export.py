@@ -1,4 +1,5 @@
 """perf-xl export FILE -o 报送.xlsx [--pdf] | perf-xl export FILE --docx -o 绩效文本.docx
+| perf-xl export FILE --yitihua -o 目标.zip|目标.xls|目标.xlsx|文件夹/
 
 The file that leaves the building: the summary, the project list and the findings as plain
 values (.xlsx, no formulas or macros), optionally also as PDF through LibreOffice; or, with
@@ -24,6 +25,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="同时导出 PDF（与输出文件同名，需要安装 LibreOffice）")
     p.add_argument("--docx", action="store_true", help="导出 Word 文档（.docx）而不是表格")
     p.add_argument("--draft", action="store_true", help="Word 文档封面标注“（草案）”（与 --docx 一起用）")
+    p.add_argument("--yitihua", action="store_true",
+                   help="导出预算管理一体化系统的《预算项目绩效信息表（预算编制阶段）》：符号/值/计量单位分列，"
+                        "一级/二级指标合并单元格；-o 为 .zip（每个项目一个文件）、.xls（Excel 2003 XML，"
+                        "一个项目）、.xlsx 或一个文件夹")
+    p.add_argument("--xlsx", action="store_true",
+                   help="与 --yitihua 一起用：.zip 或文件夹中的文件写成 .xlsx 而不是 Excel 2003 XML")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）")
     p.set_defaults(run=run)
 
@@ -32,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import PerfXLError
 
     source = Path(args.file)
+    if args.yitihua:
+        return _run_yitihua(args, source)
     kind = "docx" if args.docx else "xlsx"
     default = f"{source.stem}-绩效文本.docx" if args.docx else f"{source.stem}-报送.xlsx"
     out = Path(args.output) if args.output else source.with_name(default)
@@ -75,4 +84,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"已导出：{pdf_path(out)}")
     for problem in read.problems:
         print(f"注意：工作表「{problem.sheet}」{problem.cell}：{problem.message}（未计入汇总）")
+    return 0
+
+
+def _run_yitihua(args: argparse.Namespace, source: Path) -> int:
+    from ..errors import PerfXLError
+    from ..sinks.yitihua import write_yitihua
+    from .common import open_source
+
+    if args.docx or args.pdf:
+        raise PerfXLError("--yitihua 不能与 --docx / --pdf 一起用")
+    out = Path(args.output) if args.output else source.with_name(f"{source.stem}-一体化.zip")
+    if source.exists() and out.exists() and out.resolve() == source.resolve():
+        raise PerfXLError("输出文件不能与来源文件相同", path=str(out))
+    read, _ = open_source(source, write=False)
+    dept = read.department
+    written = write_yitihua(dept, out, fmt="xlsx" if args.xlsx else None)
+    where = out if len(written) == 1 else f"{out}（{len(written)} 个文件）"
+    print(f"已导出一体化系统的预算项目绩效信息表：{where}，{len(dept.projects)} 个项目，"
+          f"{sum(len(p.indicators) for p in dept.projects)} 个指标")
     return 0

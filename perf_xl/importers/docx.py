@@ -20,14 +20,15 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import docx_layout as L
 from ..errors import ImportError_, PerfXLError
 from ..model import CHECKPOINTS, Department, Indicator, Measure, Project, SubGoal, funding_line_for
+from ..numbers import amount_or_invalid, percent_or_invalid
+from .text import NO_TABLE_MESSAGE, year_from_titles
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -228,14 +229,22 @@ for _field, _labels in {
         "预算资金",
         "资金总额",
         "年度资金总额",
+        "年度本级预算金额",
+        "年度预算金额",
     ),
     "fiscal": ("其中:财政资金", "其中财政资金", "财政资金", "财政拨款", "其中:财政拨款"),
     "other": ("其他资金", "其中:其他资金"),
     "purpose": ("资金用途", "项目资金用途", "主要用途"),
+    # The national 申报表 header (issue 13).
+    "authority": ("主管部门", "主管部门及代码"),
+    "implementer": ("实施单位",),
+    "attribute": ("项目属性",),
+    "period": ("项目期",),
 }.items():
     for _label in _labels:
         _FIELD_LABELS[_label] = _field
-_GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "项目年度绩效目标"}
+_GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "项目年度绩效目标", "年度总体目标"}
+_MID_GOAL_LABELS = {"实施期目标", "中期目标", "中期(实施期)目标", "实施期绩效目标", "长期目标"}
 _SKIP_ROWS = {"备注", "说明", "填报说明", "填表人", "填报人", "联系人", "联系电话"}
 _CHECKPOINT_RE = re.compile(r"^(3|6|10|12)月(?:底|末)$")
 _UNIT_SUFFIX_RE = re.compile(r"^(.*?)\((万元|元)\)$")
@@ -267,11 +276,23 @@ def _section(text: str) -> str | None:
         return "plan"
     if k in _GOAL_LABELS:
         return "goal"
+    if k in _MID_GOAL_LABELS:
+        return "mid_goal"
     return None
 
 
 def _indicator_field(text: str) -> str | None:
-    k = _key(text)
+    k = _key(text).replace("*", "")
+    if k in ("计算符号", "符号", "运算符"):
+        return "operator"
+    if k in ("计量单位", "度量单位"):
+        return "unit"
+    if "中期" in k or "实施期" in k:
+        return "mid_value" if "指标值" in k or "目标值" in k else None
+    if k.startswith("指标值说明") or "评分标准" in k:
+        return "basis"
+    if k.startswith(("备注", "说明")) or "指标解释" in k:
+        return "description"
     if k.startswith("一级指标"):
         return "level1"
     if k.startswith("二级指标"):
@@ -282,42 +303,34 @@ def _indicator_field(text: str) -> str | None:
         return "basis"
     if "描述" in k or k in ("指标内容", "指标解释", "指标说明"):
         return "description"
-    if k.startswith("指标值") or k in ("目标值", "年度指标值", "年度目标值"):
+    if k.startswith("指标值") or k in ("目标值", "年度指标值", "年度目标值", "年度指标值及单位"):
         return "value"
     return None
 
 
-# -- numbers -----------------------------------------------------------------------------
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-
-
-def _amount(text: str, unit: str) -> Decimal:
-    """Decimal 万元 of an amount cell; raises ValueError when the text is not a number."""
-    t = re.sub(r"[\s,]", "", text.translate(_FULLWIDTH))
-    if t.endswith("万元"):
-        t, unit = t[:-2], "万元"
-    elif t.endswith("元"):
-        t, unit = t[:-1], "元"
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value.scaleb(-4) if unit == "元" else value
+# The second row of a two-row header: "*符号 | *值 | 计量单位" under 指标值, or "年度 | 中期".
+_SUB_COLUMNS = {
+    "符号": "operator", "计算符号": "operator", "运算符": "operator", "值": "value",
+    "指标值": "value", "计量单位": "unit", "单位": "unit", "度量单位": "unit", "年度": "value",
+    "年度指标值": "value", "中期": "mid_value", "实施期": "mid_value", "中期指标值": "mid_value",
+    "实施期指标值": "mid_value", "中期(实施期)": "mid_value",
+}  # fmt: skip
+_OPERATOR_CODES = {"1": "≥", "2": "＞", "3": "＝", "4": "＜", "5": "≤", "6": "定性"}
 
 
-def _percent(text: str) -> Decimal:
-    t = re.sub(r"\s", "", text.translate(_FULLWIDTH))
-    t = re.sub(r"(%|％|百分比)$", "", t)
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+def combine_value(operator: str, value: str, unit: str) -> str:
+    """The 指标值 of split columns: 计算符号 + 指标值 + 计量单位 ("≥", "90", "%" -> "≥90%");
+    "定性" or no operator keeps the value as written (shared with the 一体化 reader)."""
+    op = "".join(operator.split())
+    op = _OPERATOR_CODES.get(op, op)
+    value, unit = value.strip(), unit.strip()
+    if not value:
+        return ""
+    if op == "定性":
+        return value
+    if not op:
+        return value + (unit if unit and not value.endswith(unit) else "")
+    return f"{op}{value}{unit}"
 
 
 # -- the reader --------------------------------------------------------------------------
@@ -468,12 +481,7 @@ class _Reader:
                 projects[-1].indicators.extend(project.indicators)
             return
         if not project.name:
-            project.name = pend.title_name
-        if not project.name:
-            raise ImportError_(
-                f"第 {self.tables} 个表格：找不到「项目名称」，也没有“N.项目名称绩效目标表”标题",
-                path=self.path,
-            )
+            project.name = pend.title_name  # still empty: PT104 reports it
         if pend.seq is not None:
             project.seq = pend.seq
         else:
@@ -488,13 +496,13 @@ class _Reader:
         if self.tables == 0:
             raise ImportError_(
                 "文档中没有表格：找不到项目绩效目标表"
-                "（绩效目标表必须是 Word 表格，不能是文字或图片）",
+                "（绩效目标表必须是 Word 表格，不能是文字或图片）。" + NO_TABLE_MESSAGE,
                 path=self.path,
             )
         if not dept.projects:
             raise ImportError_(
                 f"文档中有 {self.tables} 个表格，但没有一个是项目绩效目标表"
-                "（缺少「项目名称」「预算数」「一级指标」等栏目）",
+                "（缺少「项目名称」「预算数」「一级指标」等栏目）。" + NO_TABLE_MESSAGE,
                 path=self.path,
             )
         self._cover()
@@ -514,10 +522,11 @@ class _Reader:
                 title_at = i
                 break
         if title_at is None:
+            dept.year = year_from_titles(self.cover)  # "（2023年度）" under a table title
             return
         dept.title = self.cover[title_at].replace("\n", "")
         m = re.search(r"(\d{4})\s*年", dept.title)
-        dept.year = int(m.group(1)) if m else None
+        dept.year = int(m.group(1)) if m else year_from_titles(self.cover)
         for line in self.cover[:title_at]:
             if re.fullmatch(r"[(（]\s*草案\s*[)）]", line):
                 continue
@@ -531,21 +540,35 @@ class _Reader:
                 dept.reviewed_by = line
 
 
+@dataclass
+class _Head:
+    """What the rows above the indicator table gave (one project's header)."""
+
+    money_unit: str
+    raw: dict[str, str] = field(default_factory=dict)
+    purpose: list[str] = field(default_factory=list)
+    goal: list[str] = field(default_factory=list)
+    mid_goal: list[str] = field(default_factory=list)
+    plan_header: list[tuple[int, int, int]] | None = None
+    plan_raw: dict[int, str] = field(default_factory=dict)
+    plan_seen: bool = False
+    goal_columns: list[tuple[int, int, str]] | None = None  # a two-row 实施期目标 | 年度目标
+    has_head: bool = False
+    section: str | None = None
+
+
 class _TableParser:
+    """One Word table: the rows above the indicator header (project fields, spend plan,
+    goals) and the indicator rows. Nothing in it refuses the document: a cell that is
+    not a number is kept in ``Project.invalid``, a field the table lacks stays empty."""
+
     def __init__(self, rows: list[list[_GCell]], index: int, path: str) -> None:
         self.rows = rows
         self.index = index
         self.path = path
 
     def parse(self, money_unit: str) -> tuple[Project, bool, str] | None:
-        project = Project(seq=0, code="", name="")
-        raw: dict[str, str] = {}
-        purpose: list[str] = []
-        goal: list[str] = []
-        plan_header: list[tuple[int, int, int]] | None = None
-        plan_raw: dict[int, str] = {}
-        has_head = False
-        section: str | None = None
+        head = _Head(money_unit)
         header_at = None
         for r, row in enumerate(self.rows):
             if not row:
@@ -554,135 +577,211 @@ class _TableParser:
             if self._is_indicator_header(texts):
                 header_at = r
                 break
-            for t in texts:
-                m = _MONEY_LINE_RE.search(t)
-                if m and len(_key(t)) <= 8:  # a "单位：元" cell inside the table
-                    money_unit = m.group(1)
-            first = row[0]
-            sec = _section(first.text)
-            if sec:
-                section, rest = sec, row[1:]
-            elif first.text == "":
-                rest = row[1:]
-            elif _checkpoint(first.text) is not None:
-                section, rest = "plan", row
-            else:
-                section, rest = None, row
-            labels = [_field_label(c.text) for c in rest]
-            if any(f for f, _ in labels):
-                i = 0
-                while i < len(rest):
-                    fld, unit = labels[i]
-                    if fld:
-                        has_head = True
-                        nxt = rest[i + 1] if i + 1 < len(rest) and not labels[i + 1][0] else None
-                        value = nxt.text if nxt is not None else ""
-                        if unit and fld in ("budget", "fiscal", "other"):
-                            raw[f"{fld}.unit"] = unit
-                        if fld == "purpose":
-                            if value:
-                                purpose.append(value)
-                        elif value or fld not in raw:
-                            raw[fld] = value
-                        i += 2 if nxt is not None else 1
-                    else:
-                        i += 1
-            elif section == "block":
-                purpose.extend(c.text for c in rest if c.text)
-            elif section == "goal":
-                goal.extend(c.text for c in rest if c.text)
-            elif section == "plan":
-                cps = [_checkpoint(c.text) for c in rest]
-                if any(cp is not None for cp in cps):
-                    if all(cp is not None or not c.text for cp, c in zip(cps, rest, strict=True)):
-                        plan_header = [
-                            (c.start, c.end, cp)
-                            for cp, c in zip(cps, rest, strict=True)
-                            if cp is not None
-                        ]
-                    else:  # "12月底 | 100%" pairs
-                        for j, cp in enumerate(cps):
-                            if cp is not None and j + 1 < len(rest) and cps[j + 1] is None:
-                                plan_raw[cp] = rest[j + 1].text
-                elif plan_header:
-                    used: set[int] = set()
-                    for start, end, cp in plan_header:
-                        cell = next((c for c in rest if start <= c.start < end), None) or _at(
-                            rest, start
-                        )
-                        if cell is not None and cell.origin not in used:
-                            used.add(cell.origin)
-                            plan_raw[cp] = cell.text
-                        else:
-                            plan_raw.setdefault(cp, "")
-                    plan_header = None
-        if header_at is not None:
-            has_indicators = True
-            project.indicators = self._indicators(header_at)
-        else:
-            has_indicators = False
-        if not has_head and not has_indicators:
+            self._head_row(row, texts, head)
+        if not head.has_head and header_at is None:
             return None
-        project.code = raw.get("code", "")
-        project.name = raw.get("name", "")
-        for fld in ("budget", "fiscal", "other"):
-            text = raw.get(fld, "")
-            if text:
-                try:
-                    setattr(project, fld, _amount(text, raw.get(f"{fld}.unit", money_unit)))
-                except ValueError:
-                    project.invalid[fld] = text
-        if any(raw.get(f"{f}.unit") == "元" for f in ("budget", "fiscal", "other")):
-            money_unit = "元"
-        for cp, text in plan_raw.items():
-            if text:
-                try:
-                    project.plan[cp] = _percent(text)
-                except ValueError:
-                    project.invalid[f"plan.{cp}"] = text
-        project.purpose = "\n".join(purpose)
-        project.goal = "\n".join(goal)
-        return project, has_head, money_unit
+        project = self._project(head)
+        if header_at is not None:
+            project.indicators = self._indicators(header_at, project)
+        return project, head.has_head, head.money_unit
 
+    # -- rows above the indicator table -----------------------------------------
+    def _head_row(self, row: list[_GCell], texts: list[str], head: _Head) -> None:
+        for t in texts:
+            m = _MONEY_LINE_RE.search(t)
+            if m and len(_key(t)) <= 8:  # a "单位：元" cell inside the table
+                head.money_unit = m.group(1)
+        if head.goal_columns is not None:
+            columns, head.goal_columns = head.goal_columns, None
+            if not any(_field_label(t)[0] or _section(t) for t in texts):
+                self._goal_texts(row, columns, head)
+                return
+        goal_labels = [(c.start, c.end, sec) for c in row if (sec := _section(c.text)) in
+                       ("goal", "mid_goal")]
+        if len(goal_labels) >= 2 and all(_section(c.text) or not c.text or
+                                         _key(c.text) == "总体目标" for c in row):
+            head.goal_columns = goal_labels  # "总体目标 | 实施期目标 | 年度目标", texts below
+            return
+        first = row[0]
+        sec = _section(first.text)
+        if sec:
+            head.section, rest = sec, row[1:]
+        elif first.text == "":
+            rest = row[1:]
+        elif _checkpoint(first.text) is not None:
+            head.section, rest = "plan", row
+        else:
+            head.section, rest = None, row
+        labels = [_field_label(c.text) for c in rest]
+        if any(f for f, _ in labels):
+            self._labelled_cells(rest, labels, head)
+        elif head.section == "block":
+            head.purpose.extend(c.text for c in rest if c.text)
+        elif head.section == "goal":
+            head.goal.extend(c.text for c in rest if c.text)
+        elif head.section == "mid_goal":
+            head.mid_goal.extend(c.text for c in rest if c.text)
+        elif head.section == "plan":
+            head.plan_seen = True
+            self._plan_cells(rest, head)
+
+    @staticmethod
+    def _labelled_cells(rest: list[_GCell], labels: list[tuple[str | None, str | None]],
+                        head: _Head) -> None:
+        i = 0
+        while i < len(rest):
+            fld, unit = labels[i]
+            if not fld:
+                i += 1
+                continue
+            head.has_head = True
+            nxt = rest[i + 1] if i + 1 < len(rest) and not labels[i + 1][0] else None
+            value = nxt.text if nxt is not None else ""
+            if unit and fld in ("budget", "fiscal", "other"):
+                head.raw[f"{fld}.unit"] = unit
+                head.raw.setdefault("*.unit", unit)  # "资金总额（元）" names the block's unit
+            if fld == "purpose":
+                if value:
+                    head.purpose.append(value)
+            elif value or fld not in head.raw:
+                head.raw[fld] = value
+            i += 2 if nxt is not None else 1
+
+    @staticmethod
+    def _goal_texts(row: list[_GCell], columns: list[tuple[int, int, str]], head: _Head) -> None:
+        for cell in row:
+            if not cell.text:
+                continue
+            kind = next((k for start, end, k in columns if start <= cell.start < end), None)
+            if kind is None:  # under the "总体目标" label itself: the nearest column right of it
+                kind = next((k for start, _end, k in columns if start >= cell.start), None)
+            if kind == "goal":
+                head.goal.append(cell.text)
+            elif kind == "mid_goal":
+                head.mid_goal.append(cell.text)
+
+    @staticmethod
+    def _plan_cells(rest: list[_GCell], head: _Head) -> None:
+        cps = [_checkpoint(c.text) for c in rest]
+        if any(cp is not None for cp in cps):
+            if all(cp is not None or not c.text for cp, c in zip(cps, rest, strict=True)):
+                head.plan_header = [(c.start, c.end, cp) for cp, c in zip(cps, rest, strict=True)
+                                    if cp is not None]
+            else:  # "12月底 | 100%" pairs
+                for j, cp in enumerate(cps):
+                    if cp is not None and j + 1 < len(rest) and cps[j + 1] is None:
+                        head.plan_raw[cp] = rest[j + 1].text
+        elif head.plan_header:
+            used: set[int] = set()
+            for start, end, cp in head.plan_header:
+                cell = next((c for c in rest if start <= c.start < end), None) or _at(rest, start)
+                if cell is not None and cell.origin not in used:
+                    used.add(cell.origin)
+                    head.plan_raw[cp] = cell.text
+                else:
+                    head.plan_raw.setdefault(cp, "")
+            head.plan_header = None
+
+    def _project(self, head: _Head) -> Project:
+        raw = head.raw
+        project = Project(seq=0, code=raw.get("code", ""), name=raw.get("name", ""))
+        for fld in ("authority", "implementer", "attribute", "period"):
+            setattr(project, fld, raw.get(fld, ""))
+        unit = head.money_unit
+        for fld in ("budget", "fiscal", "other"):
+            value = amount_or_invalid(raw.get(fld, ""), fld, project.invalid,
+                                      raw.get(f"{fld}.unit", raw.get("*.unit", unit)))
+            setattr(project, fld, value)
+        if any(raw.get(f"{f}.unit") == "元" for f in ("budget", "fiscal", "other")):
+            head.money_unit = "元"
+        for cp, text in head.plan_raw.items():
+            project.plan[cp] = percent_or_invalid(text, f"plan.{cp}", project.invalid)
+        if not head.plan_seen and not head.plan_raw:
+            project.absent.append("plan")
+        project.purpose = "\n".join(head.purpose)
+        project.goal = "\n".join(head.goal)
+        project.mid_goal = "\n".join(head.mid_goal)
+        return project
+
+    # -- the indicator table ------------------------------------------------------
     @staticmethod
     def _is_indicator_header(texts: list[str]) -> bool:
         fields = {_indicator_field(t) for t in texts}
         return "level1" in fields and ("level3" in fields or "level2" in fields)
 
-    def _indicators(self, header_at: int) -> list[Indicator]:
+    def _columns(self, header_at: int) -> tuple[list[tuple[int, str]], int]:
+        """(grid column, field) of the indicator columns, and the first data row: a second
+        header row ("*符号 | *值 | 计量单位", "年度 | 中期") refines the 指标值 column."""
         header = self.rows[header_at]
         columns = [(c.start, f) for c in header if (f := _indicator_field(c.text))]
-        keys = [_key(c.text) for c in header]
+        first = header_at + 1
+        sub = self.rows[first] if first < len(self.rows) else []
+        merged = {c.origin for c in header}  # header cells merged down into this row
+        named = [(c, _SUB_COLUMNS.get(_key(c.text).replace("*", ""))) for c in sub
+                 if c.text and c.origin not in merged]
+        if named and all(k for _, k in named):
+            starts = {c.start for c, _ in named}
+            columns = [(start, f) for start, f in columns if start not in starts or f in
+                       ("level1", "level2", "level3")]
+            columns += [(c.start, k) for c, k in named if k]
+            first += 1
+        seen: set[str] = set()
+        unique = []
+        for start, f in sorted(columns):
+            if f not in seen:  # a second "说明" column: the first one is kept
+                seen.add(f)
+                unique.append((start, f))
+        return unique, first
+
+    def _indicators(self, header_at: int, project: Project) -> list[Indicator]:
+        columns, first = self._columns(header_at)
+        if "basis" not in {f for _, f in columns}:
+            project.absent.append("basis")
+        keys = [_key(c.text) for c in self.rows[header_at]]
         out: list[Indicator] = []
-        for row in self.rows[header_at + 1 :]:
+        level1 = ""
+        for row in self.rows[first:]:
             if not row or [_key(c.text) for c in row] == keys:  # a repeated header row
                 continue
-            if _key(row[0].text) in _SKIP_ROWS:
+            if _key(row[0].text) in _SKIP_ROWS or _FOOTER_RE.match(_key(row[0].text)):
                 continue
-            values: dict[str, str] = {}
-            used: set[int] = set()
-            for start, fld in columns:
-                cell = _at(row, start)
-                if cell is None or cell.origin in used:
-                    values.setdefault(fld, "")
-                    continue
-                used.add(cell.origin)
-                values[fld] = cell.text
-            if not any(values.values()):
-                continue
-            if not values.get("level1") and out:  # 一级指标 written once per group
-                values["level1"] = out[-1].level1
+            values = self._row_values(row, columns)
+            if values.get("level1"):
+                level1 = values["level1"]
+            value = combine_value(values.get("operator", ""), values.get("value", ""),
+                                  values.get("unit", ""))
+            rest = (values.get("level3"), values.get("description"), value,
+                    values.get("mid_value"), values.get("basis"))
+            if not any(rest):
+                continue  # a group's name alone, or an empty 二级 row of the template
             out.append(
                 Indicator(
-                    level1=values.get("level1", ""),
+                    level1=values.get("level1") or level1,  # 一级指标 written once per group
                     level2=values.get("level2", ""),
                     level3=values.get("level3", ""),
                     description=values.get("description", ""),
-                    value=values.get("value", ""),
+                    value=value,
                     basis=values.get("basis", ""),
+                    mid_value=values.get("mid_value", ""),
                 )
             )
         return out
+
+    @staticmethod
+    def _row_values(row: list[_GCell], columns: list[tuple[int, str]]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        used: set[int] = set()
+        for start, fld in columns:
+            cell = _at(row, start)
+            if cell is None or cell.origin in used:
+                values.setdefault(fld, "")
+                continue
+            used.add(cell.origin)
+            values[fld] = cell.text
+        return values
+
+
+_FOOTER_RE = re.compile(r"^(备注|注|填报说明|填表说明)[:：]")
 
 
 # -- hidden metadata ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ import codecs
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -40,8 +41,9 @@ from ..model import (
     SubGoal,
     funding_line_for,
 )
+from ..numbers import MONEY_FACTORS, MONEY_UNIT_ALIASES, amount_or_invalid, parse_percent
 
-__all__ = ["parse_text", "read_text"]
+__all__ = ["parse_text", "read_text", "year_from_titles"]
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")  # tried in turn; UTF-16 only with its BOM
 
@@ -73,6 +75,34 @@ _FIELD_LABELS: dict[str, str] = {
     "预算规模及用途": "block",
     "资金支出计划": "plan",
     "支出计划": "plan",
+    # The national 申报表 and the 一体化 system's exports (issue 13).
+    "主管部门": "authority",
+    "主管部门及代码": "authority",
+    "实施单位": "implementer",
+    "项目属性": "attribute",
+    "项目期": "period",
+    "资金总额": "budget",
+    "年度资金总额": "budget",
+    "年度本级预算金额": "budget",
+    "年度预算金额": "budget",
+    "项目资金": "block",
+    "资金来源": "block",
+    "年度资金情况": "block",
+    "项目资金情况": "block",
+    "其中:上级补助": "ignored",
+    "上级补助": "ignored",
+    "本级安排": "ignored",
+    "其中:本级安排": "ignored",
+    "实施期资金总额": "ignored",
+    "中期资金总额": "ignored",
+    "年度总体目标": "goal",
+    "年度目标": "goal",
+    "总体目标": "block",
+    "实施期目标": "mid_goal",
+    "中期目标": "mid_goal",
+    "中期(实施期)目标": "mid_goal",
+    "实施期绩效目标": "mid_goal",
+    "长期目标": "mid_goal",
 }
 _FIELD_NAMES = {
     "code": "项目编码",
@@ -82,10 +112,39 @@ _FIELD_NAMES = {
     "other": "其他资金",
     "purpose": "资金用途",
     "goal": "绩效目标",
+    "authority": "主管部门",
+    "implementer": "实施单位",
+    "attribute": "项目属性",
+    "period": "项目期",
+    "mid_goal": "中期（实施期）目标",
+    "ignored": "资金明细",
 }
 _AMOUNT_FIELDS = ("budget", "fiscal", "other")
 
 _COLUMNS: dict[str, str] = {
+    "年度指标值": "value",
+    "年度目标值": "value",
+    "指标值及单位": "value",
+    "年度指标值及单位": "value",
+    "中期指标值": "mid_value",
+    "实施期指标值": "mid_value",
+    "中期(实施期)指标值": "mid_value",
+    "中期目标值": "mid_value",
+    "计算符号": "operator",
+    "符号": "operator",
+    "运算符": "operator",
+    "值": "value",
+    "计量单位": "unit",
+    "度量单位": "unit",
+    "单位": "unit",
+    "绩效指标": "skip",  # the 申报表's "绩 效 指 标" caption merged down column A
+    "说明": "description",
+    "备注": "description",
+    "备注(指标解释等)": "description",
+    "指标解释": "description",
+    "指标值说明(评分标准等)": "basis",
+    "指标值说明": "basis",
+    "评分标准": "basis",
     "一级指标": "level1",
     "二级指标": "level2",
     "三级指标": "level3",
@@ -155,10 +214,11 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=4096)
 def _label_kind(cell: str) -> str | None:
     if not cell:
         return None
-    key = _norm(cell)
+    key = _norm(cell).rstrip(":")
     kind = _FIELD_LABELS.get(key)
     if kind is None and key.endswith(")") and "(" in key:
         kind = _FIELD_LABELS.get(key[: key.rindex("(")])
@@ -291,6 +351,8 @@ class _Parser:
         self.lines = [_Line(i, _clean(t)) for i, t in enumerate(raw, 1)]
         self.money_unit: str | None = None  # the unit in force (the last 单位 line)
         self.first_money_unit: str | None = None
+        self.label_money_unit: str | None = None  # a unit named in a label: "资金总额(元)"
+        self.table_title = ""  # "项目支出绩效目标申报表" above a table without a heading
 
     def error(self, message: str, line: int | None = None) -> ImportError_:
         return ImportError_(message, path=self.source, line=line)
@@ -298,30 +360,69 @@ class _Parser:
     # -- whole document ----------------------------------------------------
     def parse(self) -> Department:
         dept = Department()
-        headings: list[tuple[int, int | None, str]] = []  # (index, seq, heading name)
-        for index, line in enumerate(self.lines):
-            found = self._heading(line.text)
-            if found:
-                headings.append((index, *found))
-        first = headings[0][0] if headings else len(self.lines)
+        starts = self._project_starts()
+        first = starts[0][0] if starts else len(self.lines)
         self._parse_front(self.lines[:first], dept)
-        if not headings:
-            raise self.error(
-                "没有找到任何项目绩效目标表（每张表前应有“1.XXX绩效目标表”这样的标题，"
-                "表中应有“项目编码”“预算数”和指标表）"
-            )
+        if not starts:
+            raise self.error(NO_TABLE_MESSAGE)
         seq = 0
-        for k, (index, number, name) in enumerate(headings):
-            end = headings[k + 1][0] if k + 1 < len(headings) else len(self.lines)
+        for k, (index, number, name, kind) in enumerate(starts):
+            end = starts[k + 1][0] if k + 1 < len(starts) else len(self.lines)
             seq = number if number is not None else seq + 1
-            project = self._parse_project(self.lines[index], seq, name, self.lines[index + 1 : end])
+            head = self.lines[index]
+            body_from = index + 1 if kind == "heading" or "\t" not in head.raw else index
+            project = _ProjectReader(self, head, seq, name).read(self.lines[body_from:end])
             dept.projects.append(project)
         first_unit = next((p.unit for p in dept.projects if p.unit), "")
         match = _UNIT_LINE.match(first_unit)
         if match:
             dept.unit_code, dept.unit_name = match.group(1), match.group(2).strip()
-        dept.money_unit = self.first_money_unit or "万元"
+        dept.money_unit = self.first_money_unit or self.label_money_unit or "万元"
+        if dept.year is None:
+            dept.year = self._title_year()
+        if not dept.title and self.table_title:
+            dept.title = self.table_title
         return dept
+
+    def _project_starts(self) -> list[tuple[int, int | None, str, str]]:
+        """Where each project table starts: (line index, number, name, "heading" | "table").
+        A table is introduced by a heading "N.XXX绩效目标表", or — in the layouts without one
+        (the national 申报表, the 一体化 exports) — by its 项目名称 / 项目编码 row, together
+        with the title lines right above it ("项目支出绩效目标申报表", "（2023年度）", "单位：元")."""
+        starts: list[tuple[int, int | None, str, str]] = []
+        state = "front"  # front | pre (a table's head rows) | ind (its indicator rows)
+        title_at: int | None = None
+        for i, line in enumerate(self.lines):
+            text = line.text
+            if not text.replace("\t", "").strip():
+                continue
+            heading = self._heading(text)
+            if heading:
+                starts.append((i, *heading, "heading"))
+                state, title_at = "pre", None
+                continue
+            if "\t" in line.raw:
+                if state != "pre" and "项目" in line.raw and any(
+                        _label_kind(c) in ("code", "name") for c in line.cells):
+                    starts.append((title_at if title_at is not None else i, None, "", "table"))
+                    state = "pre"
+                elif state == "pre" and _is_indicator_header(line):
+                    state = "ind"
+                title_at = None
+                continue
+            if state == "pre":
+                continue
+            if _is_table_title(text):
+                title_at = i if title_at is None else title_at
+                self.table_title = self.table_title or _MD_HEADING.sub("", text).strip()
+            elif title_at is not None and _is_title_companion(text):
+                pass  # "（2023年度）", "单位：元" under a table title
+            else:
+                title_at = None
+        return starts
+
+    def _title_year(self) -> int | None:
+        return year_from_titles(line.text for line in self.lines if "\t" not in line.raw)
 
     @staticmethod
     def _heading(text: str) -> tuple[int | None, str] | None:
@@ -351,12 +452,8 @@ class _Parser:
             if not text:
                 continue
             if "\t" in text:
-                cells = line.cells
-                if any(_label_kind(c) == "code" for c in cells):
-                    raise self.error("表格前缺少项目标题（应有一行“N.XXX绩效目标表”）", line.no)
-                raise self.error(
-                    f"这一行有制表符（Tab），但这里应是正文而不是表格：{_quote(text)}", line.no
-                )
+                # A stray tab in prose ("2024 年部门预算\t绩效文本"): read it as the prose.
+                text = "".join(c for c in line.cells if c)
             heading = _MD_HEADING.sub("", text).strip()
             money = _MONEY_UNIT.match(_norm(heading))
             if money:  # "单位：元" stated once for all the tables below
@@ -367,6 +464,8 @@ class _Parser:
                 state = _SECTIONS[key]
                 sub = measure = None
                 continue
+            if _is_table_title(heading) and not self.table_title:
+                self.table_title = heading
             if state == "head":
                 cover.append(text)
             elif state == "overall":
@@ -390,6 +489,8 @@ class _Parser:
                 dept.compiled_by = text
             elif text.endswith("审核") and not dept.reviewed_by:
                 dept.reviewed_by = text
+            elif _is_table_title(text) or _is_title_companion(text):
+                continue
             elif not dept.unit_name and not text.startswith(("(", "（")):
                 dept.unit_name = text  # the cover's first line, unless a unit line says more
 
@@ -401,11 +502,9 @@ class _Parser:
             sub = SubGoal(title=text[numbered.end() :].strip(), label="", line=line.no)
             dept.sub_goals.append(sub)
             return sub
-        if sub is None:
-            raise self.error(
-                f"分项绩效目标里的这段文字不属于任何目标（应先有“（一）XXX”标题）：{_quote(text)}",
-                line.no,
-            )
+        if sub is None:  # text before the first "（一）…": a goal without a title
+            sub = SubGoal(title="", label="", line=line.no)
+            dept.sub_goals.append(sub)
         labelled = _SUBGOAL_LABEL.match(text)
         if labelled and not sub.target:
             sub.label, sub.target = labelled.group(1), labelled.group(2).strip()
@@ -430,31 +529,106 @@ class _Parser:
             measure = Measure(title=title, text=rest, line=line.no)
             dept.measures.append(measure)
             return measure
-        if measure is None:
-            raise self.error(
-                f"工作保障措施里的这段文字不属于任何措施（应以“（一）”等编号开头）：{_quote(text)}",
-                line.no,
-            )
+        if measure is None:  # text before the first "（一）…": a measure without a title
+            measure = Measure(title="", line=line.no)
+            dept.measures.append(measure)
         measure.text = _join(measure.text, text)
         return measure
 
-    def _money_unit(self, unit: str, line: int | None) -> str:
-        if unit not in ("万元", "元"):
-            raise self.error(f"不支持的金额单位{_quote(unit)}（应为“万元”或“元”）", line)
+    def _money_unit(self, unit: str, line: int | None) -> str | None:
+        unit = MONEY_UNIT_ALIASES.get(unit, unit)
+        if unit not in MONEY_FACTORS:
+            return None  # "单位：个" is not about money: the amounts keep their unit
         self.money_unit = unit
         if self.first_money_unit is None:
             self.first_money_unit = unit
         return unit
 
-    # -- one project table -------------------------------------------------
-    def _parse_project(
-        self, head: _Line, seq: int, heading_name: str, lines: list[_Line]
-    ) -> Project:
-        return _ProjectReader(self, head, seq, heading_name).read(lines)
+
+NO_TABLE_MESSAGE = (
+    "没有找到任何项目绩效目标表。已知的版式：①绩效文本（每张表前有“1.XXX绩效目标表”标题，表中有"
+    "“项目编码”“预算数”、资金支出计划和指标表）；②项目支出绩效目标申报表（“项目名称”“主管部门及代码”"
+    "“实施单位”、资金情况、年度目标、指标表）；③预算管理一体化导出的预算项目绩效信息表。"
+    "查找的是：“项目名称”或“项目编码”行，以及含“一级指标”“二级指标”“三级指标”“指标值”的指标表表头"
+)
+_TITLE_YEAR = re.compile(
+    r"^[(]?(\d{4})年度?[)]?$|(\d{4})年度?\S{0,20}(?:绩效目标|绩效信息|预算|申报表)"
+)
+_TABLE_TITLE_END = ("绩效目标申报表", "绩效目标表", "绩效信息表", "申报表", "(预算编制阶段)")
+_FOOTER = re.compile(r"^(?:备注|注|说明|填报说明|填表说明|填表人|填报人|联系人|联系电话|审核人)\s*[:：]?")
+_SUB_HEADER: dict[str, str] = {
+    "符号": "operator",
+    "计算符号": "operator",
+    "运算符": "operator",
+    "值": "value",
+    "指标值": "value",
+    "计量单位": "unit",
+    "单位": "unit",
+    "度量单位": "unit",
+    "年度": "value",
+    "年度指标值": "value",
+    "年度值": "value",
+    "中期": "mid_value",
+    "实施期": "mid_value",
+    "中期指标值": "mid_value",
+    "实施期指标值": "mid_value",
+    "中期(实施期)": "mid_value",
+}
+_OPERATOR_CODES = {"1": "≥", "2": "＞", "3": "＝", "4": "＜", "5": "≤", "6": "定性"}
+
+
+def year_from_titles(texts: Iterable[str]) -> int | None:
+    """The budget year from the first title that states one: "（2023年度）", "(2023年)",
+    "2023 年项目支出绩效目标表", "2023年度预算项目绩效信息表" (sentences are skipped)."""
+    for text in texts:
+        if not text or len(text) > 60 or any(p in text for p in "，,。；;"):
+            continue
+        m = _TITLE_YEAR.search(_norm(_MD_HEADING.sub("", text.strip())))
+        if m:
+            return int(m.group(1) or m.group(2))
+    return None
+
+
+def _is_table_title(text: str) -> bool:
+    key = _norm(text)
+    return len(key) <= 40 and key.endswith(_TABLE_TITLE_END)
+
+
+def _is_title_companion(text: str) -> bool:
+    key = _norm(text)
+    return bool(
+        _MONEY_UNIT.match(key) or _UNIT_LINE.match(text) or re.fullmatch(r"[(]?\d{4}年度?[)]?", key)
+        or key.startswith(("填报单位", "单位名称", "预算单位", "部门名称"))
+    )
+
+
+@lru_cache(maxsize=4096)
+def _col_key(cell: str) -> str:
+    return _norm(cell).strip("*:").replace("*", "")
+
+
+def _is_indicator_header(line: _Line) -> bool:
+    if "指标" not in line.raw:
+        return False
+    kinds = {_COLUMNS.get(_col_key(c)) for c in line.cells}
+    return "level1" in kinds or "level3" in kinds
+
+
+def _label_unit(cell: str) -> str | None:
+    """The money unit a label names: "资金总额（元）：" -> "元"."""
+    key = _norm(cell).rstrip(":")
+    if key.endswith(")") and "(" in key:
+        unit = key[key.rindex("(") + 1 : -1]
+        unit = MONEY_UNIT_ALIASES.get(unit, unit)
+        if unit in MONEY_FACTORS:
+            return unit
+    return None
 
 
 class _ProjectReader:
-    """Reads the lines between a project heading and the next one."""
+    """Reads the lines between a project heading and the next one. Nothing in one
+    project's table refuses the document: what cannot be read is left missing (the
+    rules report it) and a row that cannot be placed is kept in ``Project.unread``."""
 
     def __init__(self, parser: _Parser, head: _Line, seq: int, heading_name: str) -> None:
         self.p = parser
@@ -462,21 +636,31 @@ class _ProjectReader:
         self.project = Project(seq=seq, code="", name="", line=head.no)
         self.heading_name = heading_name
         self.values: dict[str, tuple[str, int]] = {}  # field -> (text as written, line)
+        self.units: dict[str, str] = {}  # amount field -> unit its label named
+        self.pending_labels: list[tuple[int, str]] | None = None  # labels of a two-row head
         self.plan = _PlanState()
+        self.plan_invalid: dict[int, tuple[str, int]] = {}
         self.last: str | None = None  # kind of the previous table row
+        self.finished = False
+        self.footer = False  # the indicator table's footer has begun
 
     def error(self, message: str, line: int | None) -> ImportError_:
         return self.p.error(message, line)
 
+    def note(self, line: int | None, message: str) -> None:
+        """Keep what could not be read, with its line, for the rules to report (PT505)."""
+        self.project.unread.append({"line": line, "text": message})
+
     @property
     def title(self) -> str:
-        return _quote(f"{self.project.seq}.{self.heading_name}", 24)
+        return _quote(f"{self.project.seq}.{self.heading_name or self.project.name}", 24)
 
     def read(self, lines: list[_Line]) -> Project:
         stage = "pre"
         header: _Header | None = None
         group = _Group()
         last_content = self.head.no
+        fresh_header = False
         for line in lines:
             if not line.text.replace("\t", "").strip():
                 continue
@@ -490,38 +674,47 @@ class _ProjectReader:
                 if found is None:
                     self._table_row(line)
                     continue
-                self._finish_table(line.no)
-                header, stage = found, "indicators"
+                self._finish_table()
+                header, stage, fresh_header = found, "indicators", True
                 continue
             assert header is not None
+            if fresh_header:
+                fresh_header = False
+                if header.absorb(line):
+                    continue
             indicator = header.row(line, group, self)
             if indicator is not None:
                 self.project.indicators.append(indicator)
         if stage != "indicators":
+            self._finish_table()
             if stage == "pre":
-                raise self.error(f"项目标题 {self.title} 后面没有表格", self.head.no)
-            self._finish_table(last_content)
-            raise self.error(
-                f"项目 {self.title} 的表格在这里中断：没有指标表（应有“一级指标、二级指标、"
-                "三级指标、绩效指标描述、指标值”表头和指标行）",
-                last_content,
-            )
-        assert header is not None
-        if not self.project.indicators:
-            raise self.error(f"项目 {self.title} 的指标表没有任何指标行", header.line)
+                self.note(self.head.no, f"项目标题 {self.title} 后面没有表格")
+            else:
+                self.note(last_content, f"项目 {self.title} 没有指标表（应有“一级指标、二级指标、"
+                                        "三级指标、指标值”表头和指标行）")
+        elif not self.project.indicators:
+            assert header is not None
+            self.note(header.line, f"项目 {self.title} 的指标表没有任何指标行")
+        if header is not None and "basis" not in header.columns:
+            self.project.absent.append("basis")
+        if self.plan.first_line is None:
+            self.project.absent.append("plan")
         return self.project
 
-    # -- before the table: unit line and 单位 ------------------------------
+    # -- before the table: unit line, 单位, table titles --------------------
     def _pre_line(self, line: _Line) -> bool:
         cells = [c for c in line.cells if c]
         if all(self._unit_cell(c, line.no) for c in cells):
             return True
         if len(cells) == 1 and not _label_kind(cells[0]):
-            raise self.error(
-                f"无法识别的内容 {_quote(cells[0])}（表格前应为单位行，如“161001 XX单位”，"
-                "或“单位：万元”）",
-                line.no,
-            )
+            text = cells[0]
+            if _is_table_title(text) or _is_title_companion(text):
+                if _is_table_title(text) and not self.p.table_title:
+                    self.p.table_title = text
+                return True
+            self.note(line.no, f"表格前无法识别的内容 {_quote(text)}（应为单位行，如"
+                               "“161001 XX单位”，或“单位：万元”），已跳过")
+            return True
         return False
 
     def _unit_cell(self, cell: str, line: int) -> bool:
@@ -531,9 +724,9 @@ class _ProjectReader:
             return True
         if _UNIT_LINE.match(cell):
             if self.project.unit and self.project.unit != cell:
-                raise self.error(
-                    f"单位行 {_quote(cell)} 与上面的 {_quote(self.project.unit)} 不一致", line
-                )
+                self.note(line, f"单位行 {_quote(cell)} 与上面的 {_quote(self.project.unit)} "
+                                "不一致，沿用上面的")
+                return True
             self.project.unit = cell
             return True
         return False
@@ -542,79 +735,110 @@ class _ProjectReader:
     def _table_row(self, line: _Line) -> None:
         cells = line.cells
         nonempty = [c for c in cells if c]
-        if len(nonempty) == 1 and (
-            _MONEY_UNIT.match(_norm(nonempty[0])) or _UNIT_LINE.match(nonempty[0])
-        ):
-            raise self.error(f"{_quote(nonempty[0])} 应在表格之前（项目标题之后）", line.no)
+        if len(nonempty) == 1 and self._unit_cell(nonempty[0], line.no):
+            return  # "单位：元" or the unit line inside the table
         kinds = [_label_kind(c) for c in cells]
         if not any(kinds):
             self._unlabelled_row(line, cells)
             return
+        self.pending_labels = None
         # Split the row at its labels: each label owns the cells up to the next one.
         current: str | None = None
         owned: dict[str | None, list[tuple[int, str]]] = {}
         order: list[str | None] = []
+        label_col: dict[str, int] = {}
         for col, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
             if kind:
-                if kind in owned and kind not in ("block", "plan"):
-                    raise self.error(f"这一行有两个{_quote(cell)}", line.no)
+                if kind in owned and kind not in ("block", "plan", "ignored"):
+                    self.note(line.no, f"这一行有两个{_quote(cell)}，只读了第一个")
+                    current = "ignored"
+                    continue
                 current = kind
                 owned.setdefault(kind, [])
                 order.append(kind)
+                label_col.setdefault(kind, col)
+                unit = _label_unit(cell)
+                if unit and kind in _AMOUNT_FIELDS:
+                    # "资金总额(元)：" names the unit of the whole 资金来源 block.
+                    self.units.setdefault("*", unit)
+                    self.units[kind] = unit
+                    self.p.label_money_unit = self.p.label_money_unit or unit
                 continue
             if cell:
                 owned.setdefault(current, []).append((col, cell))
         leading = owned.pop(None, [])
         if leading:
-            raise self.error(
-                f"无法归属 {_quote(leading[0][1])}：它前面没有标签（如“预算数”“项目名称”）",
-                line.no,
-            )
+            self.note(line.no, f"无法归属 {_quote(leading[0][1])}：它前面没有标签"
+                               "（如“预算数”“项目名称”），已跳过")
+        fields_here = [k for k in dict.fromkeys(order) if k not in ("block", "plan", "ignored")]
+        if len(fields_here) >= 2 and not any(owned.get(k) for k in fields_here):
+            # A two-row head: "实施期目标 | 年度目标" with the texts in the row below.
+            self.pending_labels = [(label_col[k], k) for k in fields_here]
+            self.last = fields_here[-1]
+            return
         plan_cells: list[tuple[int, str]] = []
         for kind in dict.fromkeys(order):
             cells_of = owned.get(kind, [])
             if kind == "plan":
                 plan_cells.extend(cells_of)
                 continue
+            if kind == "ignored":
+                continue  # 其中：上级补助 / 本级安排: parts of 财政拨款, which is kept
             if kind == "block":
-                if cells_of:
-                    raise self.error(
-                        f"“预算规模及资金用途”后面的 {_quote(cells_of[0][1])} 无法归属"
-                        "（应为“预算数”及金额）",
-                        line.no,
-                    )
+                if cells_of and not (set(order) - {"block"}):
+                    self._set_or_append("purpose", " ".join(c for _, c in cells_of), line.no)
+                elif cells_of:
+                    self.note(line.no, f"{_quote(cells_of[0][1])} 无法归属（这里应为标签及其内容，"
+                                       "如“预算数 100.00”），已跳过")
                 continue
             if len(cells_of) > 1:
-                extra = "、".join(_quote(c, 12) for _, c in cells_of)
-                raise self.error(
-                    f"“{_FIELD_NAMES[kind]}”后面有 {len(cells_of)} 个单元格（{extra}），应只有一个"
-                    "（多余的制表符？）",
-                    line.no,
-                )
-            self._set(kind, cells_of[0][1] if cells_of else "", line.no)
+                if kind in _AMOUNT_FIELDS:
+                    extra = "、".join(_quote(c, 12) for _, c in cells_of[1:])
+                    self.note(line.no, f"“{_FIELD_NAMES[kind]}”后面有 {len(cells_of)} 个单元格，"
+                                       f"只读了第一个，未读入 {extra}（多余的制表符？）")
+                    text = cells_of[0][1]
+                else:
+                    text = "".join(c for _, c in cells_of)
+            else:
+                text = cells_of[0][1] if cells_of else ""
+            self._set(kind, text, line.no)
         if "plan" in order:
             self._plan_row(line, plan_cells)
             self.last = "plan"
         elif set(order) & set(_AMOUNT_FIELDS):
             self.last = "budget"  # the next unlabelled line may be the 资金用途 text
-        else:
-            self.last = order[-1]
+        elif fields_here:
+            self.last = fields_here[-1]
 
     def _set(self, kind: str, text: str, line: int) -> None:
         if kind in self.values:
             old, old_line = self.values[kind]
-            if old != text:
-                raise self.error(
-                    f"“{_FIELD_NAMES[kind]}”{_quote(text)} 与第 {old_line} 行的 "
-                    f"{_quote(old)} 不一致",
-                    line,
-                )
+            if old != text and text:
+                if not old:
+                    self.values[kind] = (text, line)
+                else:
+                    self.note(line, f"“{_FIELD_NAMES[kind]}”{_quote(text)} 与第 {old_line} 行的 "
+                                    f"{_quote(old)} 不一致，沿用第 {old_line} 行的")
+            self.last = kind
             return
         self.values[kind] = (text, line)
         self.last = kind
 
+    def _set_or_append(self, kind: str, text: str, line: int) -> None:
+        if kind in self.values:
+            old, old_line = self.values[kind]
+            self.values[kind] = (_join(old, text), old_line)
+        else:
+            self._set(kind, text, line)
+
     def _unlabelled_row(self, line: _Line, cells: list[str]) -> None:
         cols = [(col, c) for col, c in enumerate(cells) if c]
+        if self.pending_labels:
+            labels, self.pending_labels = self.pending_labels, None
+            for col, text in cols:
+                owner = next((k for c, k in reversed(labels) if c <= col), labels[0][1])
+                self._set_or_append(owner, text, line.no)
+            return
         tokens = [_plan_token(c) for _, c in cols]
         has_checkpoint = any(t[0] == "cp" for t in tokens)
         only_numbers = all(t[0] == "val" for t in tokens)
@@ -624,7 +848,7 @@ class _ProjectReader:
             return
         if len(cols) == 1:
             text = cols[0][1]
-            if self.last in ("purpose", "goal"):
+            if self.last in ("purpose", "goal", "mid_goal") and self.last in self.values:
                 old, old_line = self.values[self.last]
                 self.values[self.last] = (_join(old, text), old_line)
                 return
@@ -632,17 +856,12 @@ class _ProjectReader:
                 self._set("purpose", text, line.no)
                 return
         if only_numbers:
-            raise self.error(
-                "这一行只有数字，无法归属（资金支出计划的数值行前应有"
-                "“3月底 6月底 10月底 12月底”表头）",
-                line.no,
-            )
-        raise self.error(
-            f"无法归属这一行（{_quote(cols[0][1], 16)}…）：项目编码行与指标表之间应为预算数、"
-            "资金用途、资金支出计划和绩效目标；若这是指标行，则缺少“一级指标 二级指标 三级指标"
-            " …”表头",
-            line.no,
-        )
+            self.note(line.no, "这一行只有数字，无法归属（资金支出计划的数值行前应有"
+                               "“3月底 6月底 10月底 12月底”表头），已跳过")
+            return
+        self.note(line.no, f"无法归属这一行（{_quote(cols[0][1], 16)}…）：项目编码行与指标表之间应为"
+                           "预算数、资金用途、资金支出计划和绩效目标；若这是指标行，则缺少“一级指标 "
+                           "二级指标 三级指标 …”表头。已跳过")
 
     # -- spend plan --------------------------------------------------------
     def _plan_row(self, line: _Line, cols: list[tuple[int, str]]) -> None:
@@ -650,63 +869,57 @@ class _ProjectReader:
         if plan.first_line is None:
             plan.first_line = line.no
         checkpoints: list[tuple[int, int]] = []
-        values: list[tuple[int, Decimal | None]] = []
+        values: list[tuple[int, Decimal | str | None]] = []
         sequence: list[str] = []
         for col, cell in cols:
             kind, value = _plan_token(cell)
-            if kind == "text":
-                raise self.error(
-                    f"资金支出计划里无法识别 {_quote(cell)}（应为 3月底、6月底、10月底、12月底 "
-                    "或百分比，如 25%）",
-                    line.no,
-                )
             if kind == "bad-cp":
-                raise self.error(
-                    f"{_quote(cell)} 不是资金支出计划的时间点"
-                    "（应为 3月底、6月底、10月底 或 12月底）",
-                    line.no,
-                )
+                self.note(line.no, f"{_quote(cell)} 不是资金支出计划的时间点"
+                                   "（应为 3月底、6月底、10月底 或 12月底），已跳过")
+                continue
+            if kind == "text":
+                if checkpoints or not (plan.pending or values):
+                    self.note(line.no, f"资金支出计划里无法识别 {_quote(cell)}（应为 3月底、6月底、"
+                                       "10月底、12月底 或百分比，如 25%），已跳过")
+                    continue
+                kind, value = "val", cell  # a value that is not a percentage: PT302
             sequence.append(kind)
             if kind == "cp":
                 checkpoints.append((col, value))  # type: ignore[arg-type]
             else:
-                values.append((col, value))
+                values.append((col, value))  # type: ignore[arg-type]
         if not sequence:
             return  # a label row alone: "资金支出计划（%）"
         if checkpoints and not values:
             if plan.pending:
-                raise self.error(
-                    f"第 {plan.pending[1]} 行的资金支出计划表头没有数值行", plan.pending[1]
-                )
+                self.note(plan.pending[1], "这一行资金支出计划表头没有数值行")
             plan.pending = (checkpoints, line.no)
             return
         if values and not checkpoints:
             if not plan.pending:
-                raise self.error(
-                    "资金支出计划的数值前缺少表头（应有“3月底 6月底 10月底 12月底”一行）", line.no
-                )
+                self.note(line.no, "资金支出计划的数值前缺少表头（应有“3月底 6月底 10月底 12月底”"
+                                   "一行），已跳过")
+                return
             header, header_line = plan.pending
             plan.pending = None
             self._pair(header, values, header_line, line.no)
             return
         # Header and values in one row: "12 月底 100%" pairs, or all headers then values.
         if plan.pending:
-            raise self.error(
-                f"第 {plan.pending[1]} 行的资金支出计划表头没有数值行", plan.pending[1]
-            )
+            self.note(plan.pending[1], "这一行资金支出计划表头没有数值行")
+            plan.pending = None
         alternating = sequence == ["cp", "val"] * (len(sequence) // 2)
         grouped = sequence == ["cp"] * len(checkpoints) + ["val"] * len(values)
         if not (alternating or grouped) or len(checkpoints) != len(values):
-            raise self.error(
-                "资金支出计划的时间点与数值对不上（应为“3月底 … 12月底”一行、“25% … 100%”一行）",
-                line.no,
-            )
+            self.note(line.no, "资金支出计划的时间点与数值对不上（应为“3月底 … 12月底”一行、"
+                               "“25% … 100%”一行），已跳过")
+            return
         self._pair(checkpoints, values, line.no, line.no)
 
     def _pair(
         self,
         header: list[tuple[int, int]],
-        values: list[tuple[int, Decimal | None]],
+        values: list[tuple[int, Decimal | str | None]],
         header_line: int,
         line: int,
     ) -> None:
@@ -717,45 +930,37 @@ class _ProjectReader:
             # cell is empty stays missing.
             by_col = dict(header)
             if len(values) > len(header) or any(col not in by_col for col, _ in values):
-                raise self.error(
-                    f"资金支出计划有 {len(values)} 个数值，而第 {header_line} 行的表头有 "
-                    f"{len(header)} 个时间点，对不上",
-                    line,
-                )
+                self.note(line, f"资金支出计划有 {len(values)} 个数值，而第 {header_line} 行的表头有 "
+                                f"{len(header)} 个时间点，对不上，已跳过")
+                return
             pairs = [(by_col[col], v) for col, v in values]
         for checkpoint, value in pairs:
+            if isinstance(value, str):
+                self.plan_invalid.setdefault(checkpoint, (value, line))
+                value = None
             if checkpoint in self.plan.assigned:
                 old, old_line = self.plan.assigned[checkpoint]
                 if old != value:
-                    raise self.error(
-                        f"资金支出计划 {CHECKPOINTS[checkpoint]} 的数值 {_pct(value)} 与第 "
-                        f"{old_line} 行的 {_pct(old)} 不一致",
-                        line,
-                    )
+                    self.note(line, f"资金支出计划 {CHECKPOINTS[checkpoint]} 的数值 {_pct(value)} 与"
+                                    f"第 {old_line} 行的 {_pct(old)} 不一致，沿用第 {old_line} 行的")
                 continue
             self.plan.assigned[checkpoint] = (value, line)
 
-    def _finish_table(self, line: int) -> None:
+    def _finish_table(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
         pending = self.plan.pending
         if pending:
-            raise self.error(f"第 {pending[1]} 行的资金支出计划表头没有数值行", pending[1])
+            self.note(pending[1], "这一行资金支出计划表头没有数值行")
         project = self.project
-        if "code" not in self.values:
-            raise self.error(
-                f"项目 {self.title} 缺少“项目编码”行（应为“项目编码 <编码> 项目名称 <名称>”）",
-                self.head.no,
-            )
-        if "budget" not in self.values:
-            raise self.error(
-                f"项目 {self.title} 缺少“预算数”行（应为“预算数 <金额> 其中：财政资金 <金额> "
-                "其他资金 <金额>”）",
-                self.head.no,
-            )
         unit = self.p.money_unit or "万元"
         for kind, (text, no) in self.values.items():
             project.lines[kind] = no
             if kind in _AMOUNT_FIELDS:
-                setattr(project, kind, self._amount(kind, text, no, unit))
+                amount = amount_or_invalid(text, kind, project.invalid,
+                                           self.units.get(kind, self.units.get("*", unit)))
+                setattr(project, kind, amount)
             else:
                 setattr(project, kind, text)
         if not project.name and self.heading_name:
@@ -763,24 +968,15 @@ class _ProjectReader:
             project.lines["name"] = self.head.no
         for checkpoint, (value, _no) in self.plan.assigned.items():
             project.plan[checkpoint] = value
+        for checkpoint, (text, no) in self.plan_invalid.items():
+            project.invalid[f"plan.{checkpoint}"] = text
+            project.lines[f"plan.{checkpoint}"] = no
         if self.plan.first_line is not None:
             project.lines["plan"] = self.plan.first_line
         project.funding_line = funding_line_for(project.name)
 
-    def _amount(self, kind: str, text: str, line: int, unit: str) -> Decimal | None:
-        if not text:
-            return None
-        folded = _norm(text)
-        if not _AMOUNT.match(folded):
-            raise self.error(
-                f"“{_FIELD_NAMES[kind]}”应为数字金额（如 100.00，单位{unit}），"
-                f"这里是 {_quote(text)}",
-                line,
-            )
-        amount = Decimal(folded.replace(",", ""))
-        return amount.scaleb(-4) if unit == "元" else amount
 
-
+@lru_cache(maxsize=1024)
 def _plan_token(cell: str) -> tuple[str, int | Decimal | None]:
     folded = _norm(cell)
     match = _CHECKPOINT.match(folded)
@@ -793,7 +989,7 @@ def _plan_token(cell: str) -> tuple[str, int | Decimal | None]:
         return "val", None
     match = _PERCENT.match(folded)
     if match:
-        return "val", Decimal(match.group(1))
+        return "val", parse_percent(match.group(0))
     return "text", None
 
 
@@ -807,6 +1003,9 @@ class _Group:
     level2: str = ""
 
 
+_VALUE_PARTS = ("operator", "value", "unit")
+
+
 @dataclass
 class _Header:
     line: int
@@ -816,33 +1015,52 @@ class _Header:
 
     @classmethod
     def parse(cls, line: _Line, reader: _ProjectReader) -> _Header | None:
-        if "指标" not in line.raw:
+        if not _is_indicator_header(line):
             return None  # fast path: most rows are not the header
         cells = line.cells
         while cells and not cells[-1]:
             cells.pop()
-        kinds = [_COLUMNS.get(_norm(c)) for c in cells]
-        if "level1" not in kinds and "level3" not in kinds:
-            return None
+        kinds = [_COLUMNS.get(_col_key(c)) for c in cells]
         columns: dict[str, int] = {}
         blank: set[int] = set()
+        unknown: list[str] = []
         for col, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
             if not cell:
                 blank.add(col)
             elif kind is None:
-                raise reader.error(
-                    f"指标表表头有无法识别的列 {_quote(cell)}（应为一级指标、二级指标、三级指标、"
-                    "绩效指标描述、指标值、指标值确定依据）",
-                    line.no,
-                )
+                unknown.append(cell)
+                blank.add(col)
             elif kind in columns:
-                raise reader.error(f"指标表表头有两个 {_quote(cell)} 列", line.no)
+                reader.note(line.no, f"指标表表头有两个 {_quote(cell)} 列，只读了第一个")
+                blank.add(col)
             else:
                 columns[kind] = col
+        if unknown:
+            names = "、".join(_quote(c, 12) for c in unknown)
+            reader.note(line.no, f"指标表表头有无法识别的列 {names}（已知的列：一级指标、二级指标、"
+                                 "三级指标、绩效指标描述、指标值、年度/中期指标值、计算符号、计量单位、"
+                                 "指标值确定依据），这些列未读入")
         missing = [name for kind, name in _REQUIRED_COLUMNS.items() if kind not in columns]
         if missing:
-            raise reader.error(f"指标表表头缺少“{'”“'.join(missing)}”列", line.no)
+            reader.note(line.no, f"指标表表头缺少“{'”“'.join(missing)}”列")
         return cls(line.no, columns, len(cells), blank)
+
+    def absorb(self, line: _Line) -> bool:
+        """Take the second row of a two-row header ("*符号 | *值 | 计量单位" under 指标值, or
+        "年度 | 中期"); True when the line was that row."""
+        cells = line.cells
+        named = [(col, _SUB_HEADER.get(_col_key(c))) for col, c in enumerate(cells) if c]
+        if not named or any(kind is None for _, kind in named):
+            return False
+        for col, kind in named:
+            assert kind is not None
+            for k, c in list(self.columns.items()):
+                if c == col and k not in ("operator", "unit", "mid_value"):
+                    del self.columns[k]
+            self.columns[kind] = col
+            self.blank.discard(col)
+        self.width = max(self.width, max(col for col, _ in named) + 1)
+        return True
 
     def row(self, line: _Line, group: _Group, reader: _ProjectReader) -> Indicator | None:
         cells = line.cells
@@ -850,11 +1068,11 @@ class _Header:
         kind = _label_kind(first)
         if kind:
             what = _FIELD_NAMES.get(kind, first)
-            hint = "：是不是少了一个项目标题？" if kind == "code" else "，它应在指标表之前"
-            raise reader.error(f"指标表中出现了“{what}”行{hint}", line.no)
-        if _COLUMNS.get(_norm(first)) == "level1":
-            raise reader.error("指标表表头重复出现", line.no)
-        c1, c2 = self.columns["level1"], self.columns["level2"]
+            reader.note(line.no, f"指标表中出现了“{what}”行（它应在指标表之前），已跳过")
+            return None
+        if _COLUMNS.get(_col_key(first)) == "level1":
+            return None  # the header repeated (a page break in the source)
+        c1, c2 = self.columns.get("level1", 0), self.columns.get("level2", 1)
         # A row that lost its empty 一级指标 cell starts with the 二级指标 name.
         if (
             c1 == 0
@@ -868,53 +1086,62 @@ class _Header:
             )
         ):
             cells = ["", *cells]
-        length = len(cells)
         while cells and not cells[-1]:
             cells.pop()
+        filled = [c for c in cells if c]
+        if (len(filled) == 1 and _level_key(filled[0]) not in _LEVEL1 | _LEVEL2
+                and cells.index(filled[0]) <= c1):  # text in the 一级 column alone: not a row
+            if _FOOTER.match(_norm(filled[0])):
+                reader.footer = True  # the template's footer ("备注：1.成本指标的三级指标…")
+            elif not reader.footer:
+                reader.note(line.no, f"指标表中无法归属的文字 {_quote(filled[0])}，已跳过")
+            return None
         if len(cells) > self.width:
             extra = "、".join(_quote(c, 12) for c in cells[self.width :] if c)
-            raise reader.error(
-                f"这一行有 {len(cells)} 个单元格，而第 {self.line} 行的指标表表头只有 "
-                f"{self.width} 列，多出 {extra}（多余的制表符？）",
-                line.no,
-            )
-        for col in self.blank:
-            if col < len(cells) and cells[col]:
-                raise reader.error(
-                    f"第 {col + 1} 列的 {_quote(cells[col])} 没有表头，无法归属", line.no
-                )
+            reader.note(line.no, f"这一行有 {len(cells)} 个单元格，而第 {self.line} 行的指标表表头只有 "
+                                 f"{self.width} 列，多出的 {extra} 未读入（多余的制表符？）")
+        for col in sorted(self.blank):
+            if col < len(cells) and cells[col] and col < self.width:
+                reader.note(line.no, f"第 {col + 1} 列的 {_quote(cells[col])} 没有表头，未读入")
+
+        n = len(cells)
+        columns = self.columns
 
         def cell(kind: str) -> str:
-            col = self.columns.get(kind)
-            return cells[col] if col is not None and col < len(cells) else ""
+            col = columns.get(kind)
+            return cells[col] if col is not None and col < n else ""
 
         level1, level2, level3 = cell("level1"), cell("level2"), cell("level3")
-        filled = [c for c in cells if c]
-        if len(filled) == 1 and level1 and _level_key(level1) in _LEVEL1:
-            group.level1, group.level2 = level1, ""  # a merged 一级指标 cell on its own line
-            return None
+        value = _combine(cell("operator"), cell("value"), cell("unit"))
+        rest = (level3, cell("description"), value, cell("mid_value"), cell("basis"))
         if level1:
             if level1 != group.level1:
                 group.level2 = ""
             group.level1 = level1
-        elif not group.level1:
-            raise reader.error("一级指标为空，上面也没有可沿用的一级指标", line.no)
         if level2:
             group.level2 = level2
-        elif not group.level2:
-            raise reader.error(
-                f"二级指标为空，上面也没有同属“{group.level1}”的二级指标可沿用", line.no
-            )
-        if not level3:
-            raise reader.error("缺少三级指标（指标行的第三列）", line.no)
-        if length <= self.columns["value"]:
-            raise reader.error("这一行在“指标值”列之前就结束了（表格被截断？）", line.no)
+        if not any(rest):
+            return None  # a group's name alone, or an empty 二级 row of the template
         return Indicator(
             level1=group.level1,
             level2=group.level2,
             level3=level3,
             description=cell("description"),
-            value=cell("value"),
+            value=value,
             basis=cell("basis"),
             line=line.no,
+            mid_value=cell("mid_value"),
         )
+
+
+def _combine(operator: str, value: str, unit: str) -> str:
+    """The 指标值 of split columns: 计算符号 + 指标值 + 计量单位 ("≥", "90", "%" -> "≥90%");
+    "定性" or no operator keeps the value as written."""
+    op = _norm(operator)
+    op = _OPERATOR_CODES.get(op, op)
+    if not value:
+        return ""
+    if op in ("", "定性"):
+        return value + (unit if op == "" and unit and not value.endswith(unit) else "")
+    written = op if _norm(operator) in _OPERATOR_CODES else operator.strip()
+    return f"{written}{value}{unit}"

@@ -19,7 +19,15 @@ def load_rules() -> None:
     if _LOADED:
         return
     _LOADED = True
-    from . import amounts, indicators, lifecycle, spendplan, structure, workbook  # noqa: F401
+    from . import (  # noqa: F401
+        amounts,
+        indicators,
+        lifecycle,
+        spendplan,
+        structure,
+        systemchecks,
+        workbook,
+    )
 
 
 from .config import RuleConfig, default_config, load_config  # noqa: E402

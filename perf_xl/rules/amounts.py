@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..model import decimal_text
-from ..values import MONEY_FACTORS
+from ..numbers import MONEY_FACTORS
 from .context import Context
 from .facts import COUNT_UNITS, TOLERANCE, ProjectFacts, Row
 from .finding import Hit
@@ -72,6 +72,11 @@ _PART_WORDS = ("其中", "每", "人均", "单价", "标准", "/")
 
 def stated_totals(text: str) -> Iterator[tuple[str, Decimal]]:
     """The amounts (as written, in 万元) a text states as the project's total."""
+    for written, amount, _unit in _stated_totals(text):
+        yield written, amount
+
+
+def _stated_totals(text: str) -> Iterator[tuple[str, Decimal, str]]:
     norm = unicodedata.normalize("NFKC", text or "")
     for m in _AMOUNT.finditer(norm):
         start = m.start()
@@ -85,7 +90,15 @@ def stated_totals(text: str) -> Iterator[tuple[str, Decimal]]:
         if tail == "/":
             continue
         number = Decimal(m.group(0)[: -len(m.group(2))].replace(",", "").strip())
-        yield m.group(0).strip(), number * MONEY_FACTORS[m.group(2)]
+        yield m.group(0).strip(), number * MONEY_FACTORS[m.group(2)], m.group(2)
+
+
+def _in_unit(amount_wan: Decimal, unit: str) -> str:
+    """An amount (万元) in the unit the text used: 125 万元 in 元 -> "1,250,000元"."""
+    value = amount_wan / MONEY_FACTORS[unit]
+    whole = value.quantize(Decimal(1))
+    text = f"{whole:,f}" if whole == value else f"{value.quantize(Decimal('0.01')):,f}"
+    return f"{text}{unit}"
 
 
 @rule("PT203", ERROR, OTHER, "资金用途或绩效目标中写的金额与预算数不一致",
@@ -96,10 +109,27 @@ def text_amounts(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     if budget is None:
         return
     for key, caption in (("purpose", "资金用途"), ("goal", "绩效目标")):
-        for written, amount in stated_totals(getattr(p.project, key)):
-            if abs(amount - budget) > TOLERANCE:
+        for written, amount, unit in _stated_totals(getattr(p.project, key)):
+            if abs(amount - budget) <= TOLERANCE:
+                continue
+            if unit == "万元":
                 yield Hit(f"{caption}中写的「{written}」与预算数 {_wan(budget)} 不一致", key,
                           found=written, expected=_wan(budget))
+            else:  # compare in the unit the text used: one unit in one message
+                expected = _in_unit(budget, unit)
+                yield Hit(f"{caption}中写的「{written}」与预算数 {expected} 不一致"
+                          f"（均按{unit}计）", key, found=written, expected=expected)
+
+
+def _is_cost_control_rate(r: Row) -> bool:
+    """项目成本控制率 / 定额成本控制率 written =100% or ≤100%."""
+    v = r.value
+    return (r.is_cost and "成本控制率" in compact_name(r) and v.is_quantity and v.is_rate
+            and v.number is not None and v.number == 100 and v.operator in ("＝", "≤"))
+
+
+def compact_name(r: Row) -> str:
+    return "".join(unicodedata.normalize("NFKC", r.indicator.level3).split())
 
 
 def _money_costs(p: ProjectFacts) -> list[Row]:
@@ -131,6 +161,8 @@ def cost_below_budget(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     budget = p.project.budget
     if budget is None:
         return
+    if any(_is_cost_control_rate(r) for r in p.rows):
+        return  # 河北 mode: the system's own 成本控制率 (=100%) is the whole cost target
     for r in _money_costs(p):
         amount = r.amount
         if r.cost_kind == "total" and amount is not None and amount < budget - TOLERANCE:

@@ -11,7 +11,7 @@ from .facts import ProjectFacts
 from .finding import Finding, Hit
 from .registry import VALIDATE_SCOPES, catalogue
 
-_INDICATOR_FIELDS = {c.key for c in layout.IND_COLUMNS}
+_INDICATOR_FIELDS = set(layout.IND_COLUMN_BY_KEY)  # the 中期 value column too
 
 
 def sheet_names(dept: Department) -> list[str]:
@@ -90,6 +90,8 @@ def _cell(hit: Hit) -> str | None:
 
 
 def _line(hit: Hit, project: Project | None) -> int | None:
+    if hit.line is not None:
+        return hit.line
     if project is None:
         return None
     if hit.indicator is not None and hit.indicator < len(project.indicators):

@@ -19,7 +19,8 @@ TOLERANCE = MONEY_TOLERANCE  # 万元, for every money comparison
 TREE: dict[str, tuple[str, ...]] = {
     "产出": ("数量", "质量", "时效", "成本"),
     "效益": ("经济效益", "社会效益", "生态效益", "可持续影响"),
-    "满意度": ("服务对象满意度",),
+    # The national template's name for the satisfaction second level is accepted too.
+    "满意度": ("服务对象满意度", "社会公众或服务对象满意度", "社会公众满意度"),
     "成本": ("经济成本", "社会成本", "生态环境成本"),  # some provinces: 成本 as first level
 }
 REQUIRED_LEVEL1 = ("产出", "效益", "满意度")
@@ -132,7 +133,9 @@ class ProjectFacts:
         for i, ind in enumerate(project.indicators):
             w1, w2 = base_name(ind.level1), base_name(ind.level2)
             if w1:
-                l1, l2 = w1, ""
+                if w1 != l1:
+                    l2 = ""  # a new 一级 group; the same name repeated keeps its 二级
+                l1 = w1
             if w2:
                 l2 = w2
             rows.append(Row(i, ind, l1, l2, bool(w1), bool(w2), parse_value(ind.value)))

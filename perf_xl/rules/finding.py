@@ -23,6 +23,7 @@ class Hit:
     category: str | None = None  # overrides the rule's 审核意见 (PT106, PT108)
     found: str | None = None
     expected: str | None = None
+    line: int | None = None  # a source line the rule knows itself (PT503, PT505)
 
 
 @dataclass(frozen=True)

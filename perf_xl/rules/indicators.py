@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..model import decimal_text
+from ..values import parse_value
 from .context import Context
 from .facts import (
     COST_LARGER_IS_BETTER,
@@ -23,14 +24,23 @@ _LEVEL2_KIND = {"数量": "数量", "质量": "质量", "时效": "时效"}
 
 
 @rule("PT401", ERROR, NOT_QUANTIFIED,
-      "指标值无法识别（占位符 XX、*、_，数字与文字混写，两个数值，只有运算符，空值）",
+      "指标值无法识别（占位符 XX、*、_，数字与文字混写，只有运算符）",
       reason="无法识别的指标值无法考核，财政局退回「指标不够细化、量化」。",
-      example="「XX%」、「1 进一步提高」、「90%-95%」")
+      example="「XX%」、「1 进一步提高」")
 def value_unreadable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
     for r in p.rows:
-        if r.value.problem:
+        # An empty value is PT113's, two values in one are PT115's (建议拆分指标).
+        if r.value.problem and r.value.kind != "empty" and not r.value.two_targets:
             yield Hit(f"三级指标『{r.name}』的指标值无法识别：{r.value.problem}", "value", r.index,
                       found=r.value.text, expected="如 ≥90%、≤100万元、20台 或定性目标")
+        # 中期（实施期）values are checked for form only (the rules judge the annual value).
+        mid = r.indicator.mid_value
+        if mid.strip():
+            m = parse_value(mid)
+            if m.problem and not m.two_targets:
+                yield Hit(f"三级指标『{r.name}』的中期（实施期）指标值无法识别：{m.problem}",
+                          "mid_value", r.index, found=m.text,
+                          expected="如 ≥90%、≤100万元、20台 或定性目标")
 
 
 @rule("PT402", WARNING, NOT_QUANTIFIED, "数量型指标值没有计量单位",
@@ -95,7 +105,7 @@ def direction(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
         kind = _kind(r)
         if kind and v.operator in ("≤", "＜") and not _smaller_is_better(r, ctx):
             yield Hit(f"{kind}指标『{r.name}』写成「{v.text}」：该指标越大越好，应为「≥」"
-                      "（若确是越小越好的指标，可在配置 smaller_is_better 中加入关键词）",
+                      "（若确是越小越好的指标，可在校验配置文件的「越小越好」关键词中加入该词）",
                       "value", r.index, found=v.operator, expected="≥")
 
 

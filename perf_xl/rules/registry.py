@@ -25,10 +25,11 @@ LEVEL2_WRONG = "二级指标类型错误"
 ADD_OUTPUT = "建议增加明确产出指标"
 ADD_BENEFIT = "建议增加明确效益指标"
 ADD_SATISFACTION = "建议增加满意度指标"
+SPLIT = "建议拆分指标"  # the 11th wording of the 一体化 system's review screen
 OTHER = "其他"
 CATEGORIES: tuple[str, ...] = (
     INCOMPLETE, NOT_QUANTIFIED, NOT_RELEVANT, VALUE_MISMATCH, LEVEL1_WRONG, LEVEL2_WRONG,
-    ADD_OUTPUT, ADD_BENEFIT, ADD_SATISFACTION, OTHER,
+    ADD_OUTPUT, ADD_BENEFIT, ADD_SATISFACTION, SPLIT, OTHER,
 )
 
 # project: check(facts, ctx) per project; department: check(all_facts, ctx) once;

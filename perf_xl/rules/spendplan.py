@@ -27,6 +27,8 @@ def _known(p: ProjectFacts) -> list[tuple[int, Decimal]]:
       reason="四个时点的累计支出进度都要填写，财政据此考核执行进度。",
       example="没有填写 12月底 的进度")
 def checkpoint_missing(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
+    if "plan" in p.project.absent and not any(v is not None for v in p.project.plan):
+        return  # the layout has no spend-plan row: PT504 says so once for the document
     plan = list(p.project.plan) + [None] * (len(CHECKPOINTS) - len(p.project.plan))
     missing = [i for i, v in enumerate(plan[: len(CHECKPOINTS)])
                if v is None and f"plan.{i}" not in p.project.invalid]

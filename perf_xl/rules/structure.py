@@ -152,6 +152,8 @@ def names_in_tree(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
       reason="指标值要说明依据（计划标准、行业标准、历史标准等），全部空白的表会被退回。",
       example="全部指标的「指标值确定依据」都是空的")
 def basis_empty(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
+    if "basis" in p.project.absent:
+        return  # the layout has no such column: PT504 says so once for the document
     empty = [r for r in p.rows if not r.indicator.basis.strip()]
     if empty and len(empty) == len(p.rows) and len(empty) > 1:
         # A table without the column: one finding, not one per row.

@@ -506,9 +506,15 @@ def _project_rows(p: Project) -> list[list[_Cell]]:
         [_label(L.LABEL_PLAN, vmerge="restart")]
         + [_label(cp, span) for cp, span in zip(CHECKPOINTS, L.PLAN_SPANS, strict=True)],
         [_Cell(vmerge="continue")] + [_Cell(plan(i), span) for i, span in enumerate(L.PLAN_SPANS)],
+        *_declaration_rows(p),
         [_label(L.LABEL_GOAL), _Cell(p.goal, 6, align="both")],
-        [_label(h, span) for h, span in zip(L.INDICATOR_HEADERS, L.INDICATOR_SPANS, strict=True)],
     ]
+    with_mid = any(ind.mid_value for ind in p.indicators)
+    if with_mid:  # a multi-year table: 年度 and 中期 values side by side
+        rows.append([_label(h) for h in L.INDICATOR_HEADERS_MID])
+    else:
+        rows.append([_label(h, span) for h, span in
+                     zip(L.INDICATOR_HEADERS, L.INDICATOR_SPANS, strict=True)])
     prev = None
     for ind in p.indicators:
         same1 = prev is not None and ind.level1 == prev.level1 and ind.level1 != ""
@@ -518,12 +524,26 @@ def _project_rows(p: Project) -> list[list[_Cell]]:
                 _Cell("" if same1 else ind.level1, vmerge="continue" if same1 else "restart"),
                 _Cell("" if same2 else ind.level2, vmerge="continue" if same2 else "restart"),
                 _Cell(ind.level3),
-                _Cell(ind.description, 2, align="left"),
-                _Cell(ind.value),
+                *([_Cell(ind.description, align="left"), _Cell(ind.value), _Cell(ind.mid_value)]
+                  if with_mid else [_Cell(ind.description, 2, align="left"), _Cell(ind.value)]),
                 _Cell(ind.basis),
             ]
         )
         prev = ind
+    return rows
+
+
+def _declaration_rows(p: Project) -> list[list[_Cell]]:
+    """The 申报表 header fields (主管部门, 实施单位, 项目属性, 项目期, 中期目标), when given."""
+    rows: list[list[_Cell]] = []
+    if p.authority or p.implementer:
+        rows.append([_label(L.LABEL_AUTHORITY), _Cell(p.authority, 2),
+                     _label(L.LABEL_IMPLEMENTER), _Cell(p.implementer, 3)])
+    if p.attribute or p.period:
+        rows.append([_label(L.LABEL_ATTRIBUTE), _Cell(p.attribute, 2),
+                     _label(L.LABEL_PERIOD), _Cell(p.period, 3)])
+    if p.mid_goal:
+        rows.append([_label(L.LABEL_MID_GOAL), _Cell(p.mid_goal, 6, align="both")])
     return rows
 
 

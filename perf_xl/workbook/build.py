@@ -362,6 +362,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _write_indicator_table(ws, project, fmt)
     _project_conditional_formats(ws, fmt)
     _project_validations(ws, dept)
+    _write_declaration(ws, project, fmt)
     _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
     ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
              "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
@@ -526,6 +527,19 @@ def _project_validations(ws, dept: Department | None) -> None:
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
             "error_title": field.caption, "error_message": "金额应为不小于 0 的数字（万元）"})
 
+
+
+def _write_declaration(ws, project: Project, fmt: _Formats) -> None:
+    """The 申报表 header fields and the 中期 value column (layout.DECLARATION_*)."""
+    for label in L.DECLARATION_LABELS:
+        _put(ws, label.cell, None, label.text, fmt.tool_label)
+    for field in L.DECLARATION_FIELDS:
+        _put(ws, field.cell, field.merge_to, getattr(project, field.key) or None, fmt.ind)
+    column = L.MID_VALUE_COLUMN
+    _put(ws, f"{column.col}{L.IND_HEADER_ROW}", None, column.caption, fmt.tool_label)
+    for index, ind in enumerate(project.indicators[: L.IND_CAPACITY]):
+        if ind.mid_value:
+            _put(ws, f"{column.col}{L.indicator_row(index)}", None, ind.mid_value, fmt.ind_center)
 
 
 def header_caption(text: str, width: float) -> str:

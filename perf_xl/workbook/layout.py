@@ -126,7 +126,8 @@ class Field:
 LAST_COL = "G"  # the official table spans A..G (the print area)
 # Column widths (character units): the official table, a gap, the tool block.
 PROJECT_COL_WIDTHS = {"A": 11, "B": 11, "C": 16, "D": 14, "E": 14, "F": 13, "G": 18,
-                      "H": 2, "I": 16, "J": 14, "K": 26, "L": 14}
+                      "H": 2, "I": 16, "J": 14, "K": 26, "L": 14,
+                      "AF": 18, "AG": 14, "AH": 14, "AI": 14}
 TITLE = "A1"  # formula: 序号 & "." & 项目名称 & "绩效目标表"
 TITLE_MERGE = "G1"
 UNIT_LINE = Field("unit", "A2", "单位信息", merge_to="E2")
@@ -191,7 +192,25 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     SEQ, UNIT_LINE, CODE, NAME, BUDGET, FISCAL, OTHER, PURPOSE, *PLAN, PLAN_PROFILE, GOAL,
     FUNDING_LINE,
 )
-FIELD_BY_KEY = {f.key: f for f in PROJECT_FIELDS}
+
+# The national 申报表's header fields (issue 13): outside the print area, right of the
+# monitoring block M..AD (the 张家口 table has no place for them). A workbook built before they
+# existed has these cells empty, which reads as "not given".
+DECLARATION_LABELS: tuple[Label, ...] = (
+    Label("AF1", "主管部门"),
+    Label("AF2", "实施单位"),
+    Label("AF3", "项目属性"),
+    Label("AF4", "项目期"),
+    Label("AF5", "中期（实施期）目标"),
+)
+DECLARATION_FIELDS: tuple[Field, ...] = (
+    Field("authority", "AG1", "主管部门", merge_to="AI1"),
+    Field("implementer", "AG2", "实施单位", merge_to="AI2"),
+    Field("attribute", "AG3", "项目属性", merge_to="AI3"),
+    Field("period", "AG4", "项目期", merge_to="AI4"),
+    Field("mid_goal", "AG5", "中期（实施期）目标", merge_to="AI5"),
+)
+FIELD_BY_KEY = {f.key: f for f in (*PROJECT_FIELDS, *DECLARATION_FIELDS)}
 
 # -- the indicator table -------------------------------------------------------------------
 IND_HEADER_ROW = 11
@@ -216,7 +235,9 @@ IND_COLUMNS: tuple[Column, ...] = (
     Column("value", "F", "指标值"),
     Column("basis", "G", "指标值确定依据"),
 )
-IND_COLUMN_BY_KEY = {c.key: c for c in IND_COLUMNS}
+# 中期（实施期）指标值 of a multi-year project (issue 13), beside the tool columns.
+MID_VALUE_COLUMN = Column("mid_value", "AF", "中期（实施期）指标值")
+IND_COLUMN_BY_KEY = {c.key: c for c in (*IND_COLUMNS, MID_VALUE_COLUMN)}
 
 # Tool columns of the indicator rows.
 IND_TOOL_COLUMNS: tuple[Column, ...] = (

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .. import numbers
 from ..errors import WorkbookError
 from ..model import Department, Indicator, Measure, Project, SubGoal
 from . import layout as L
@@ -156,10 +157,19 @@ def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
     project.funding_line = grid.text(L.FUNDING_LINE.cell)
     project.invalid = invalid
     project.indicators = list(_indicators(grid))
+    _read_declaration(grid, project)
     from .track import read_track  # the monitoring / self-evaluation block, when present
 
     read_track(grid, project)
     return project, []
+
+
+def _read_declaration(grid: Grid, project: Project) -> None:
+    """The 申报表 header fields (empty in workbooks built before them); the 中期 values
+    are read with the indicator rows."""
+    for f in L.DECLARATION_FIELDS:
+        setattr(project, f.key, grid.text(f.cell))
+
 
 
 def _seq(grid: Grid) -> int:
@@ -170,7 +180,7 @@ def _seq(grid: Grid) -> int:
     return int(m.group(1)) if m else 0
 
 
-_IND_COLS = tuple((c.key, L.col_index(c.col)) for c in L.IND_COLUMNS)
+_IND_COLS = tuple((c.key, L.col_index(c.col)) for c in (*L.IND_COLUMNS, L.MID_VALUE_COLUMN))
 _IND_KEYS = tuple(key for key, _col in _IND_COLS)
 _IND_INDEXES = tuple(col for _key, col in _IND_COLS)
 
@@ -186,10 +196,6 @@ def _indicators(grid: Grid):
             yield Indicator(**values)
 
 
-def _number_text(text: str) -> str:
-    return text.replace(",", "").replace("，", "").replace(" ", "").strip()
-
-
 def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
     """A 万元 amount; text that is not a number goes to ``invalid`` (PT202 reports it)."""
     if value is None:
@@ -202,13 +208,9 @@ def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
             invalid[key] = str(value)
             return None
         return _decimal(value)
-    text = str(value)
-    try:
-        number = Decimal(_number_text(text).removesuffix("万元"))
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or abs(number) > _MONEY_LIMIT:
-        invalid[key] = text.strip()  # "NaN", "Infinity", 1E+300 are not amounts
+    number = numbers.amount_or_invalid(str(value), key, invalid)
+    if number is not None and abs(number) > _MONEY_LIMIT:
+        invalid[key] = str(value).strip()  # 1E+300 is not an amount
         return None
     return number
 
@@ -221,14 +223,17 @@ def _percent(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
         if isinstance(value, bool):
             raise InvalidOperation
         if isinstance(value, (int, float)):
+            if not _finite(value):
+                raise InvalidOperation
             number = _decimal(value) * 100
         else:
-            text = _number_text(str(value))
-            number = Decimal(text[:-1]) if text.endswith(("%", "％")) else Decimal(text) * 100
+            text = numbers.fold(str(value))  # the one reader of numbers
+            number = (numbers.parse_percent(text) if text.endswith("%")
+                      else numbers.parse_number(text) * 100)
         if not number.is_finite() or abs(number) > _PERCENT_LIMIT:
             raise InvalidOperation
         return _tidy(number)
-    except (InvalidOperation, ValueError, OverflowError):
+    except (InvalidOperation, ValueError, OverflowError, numbers.NumberError):
         invalid[key] = str(value).strip()
         return None
 

@@ -300,13 +300,18 @@ def test_missing_file(tmp_path: Path) -> None:
         read_docx(tmp_path / "nope.docx")
 
 
-def test_project_table_without_name_names_the_table(tmp_path: Path) -> None:
+def test_project_table_without_name_is_read_and_reported(tmp_path: Path) -> None:
+    # Issue 13: a missing field never refuses the document; PT104 reports the empty name.
+    from perf_xl.rules import validate
+
     d = docx.Document()
     t = d.add_table(rows=0, cols=4)
     _row(t, "项目编码", "13070024P000482100018", "预算数", "100")
     d.save(str(tmp_path / "n.docx"))
-    with pytest.raises(PerfXLError, match=r"第 1 个表格.*项目名称"):
-        read_docx(tmp_path / "n.docx")
+    dept = read_docx(tmp_path / "n.docx")
+    [p] = dept.projects
+    assert (p.code, p.name, p.budget) == ("13070024P000482100018", "", 100)
+    assert any(f.code == "PT104" for f in validate(dept))
 
 
 @pytest.mark.parametrize("case", ["encrypted", "no_table", "truncated"])

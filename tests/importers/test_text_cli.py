@@ -103,10 +103,7 @@ def _mini_with(old: str, new: str) -> str:
 BAD = {
     "empty": (b"", None, "文件是空的"),
     "binary": (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00", None, "不是文本文件"),
-    "cut": ("\n".join(_mini_with("", "").split("\n")[:12]).encode(), 12, "没有指标表"),
-    "shiwan": (_mini_with("100.00", "十万").encode(), 8, "十万"),
-    "tabs": (_mini_with("\t合格率\t", "\t合格率\t\t").encode(), 15, "多余的制表符"),
-    "gbk-shiwan": (_mini_with("100.00", "十万").encode("gb18030"), 8, "十万"),
+    "no-table": ("张家口市测试法院\n一段话，没有任何表格。\n".encode(), None, "已知的版式"),
 }
 
 
@@ -124,6 +121,29 @@ def test_bad_input_exits_2_with_one_message(tmp_path, case):
     if line is not None:
         assert f"第 {line} 行" in message
     assert words in message
+
+
+# Damage inside one project's table no longer refuses the document (issue 13): the import
+# succeeds and validate reports the damage at its line.
+TOLERATED = {
+    "cut": ("\n".join(_mini_with("", "").split("\n")[:12]).encode(), 12, "没有指标表"),
+    "shiwan": (_mini_with("100.00", "十万").encode(), 8, "十万"),
+    "tabs": (_mini_with("\t合格率\t", "\t合格率\t\t").encode(), 15, "多余的制表符"),
+    "gbk-shiwan": (_mini_with("100.00", "十万").encode("gb18030"), 8, "十万"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOLERATED))
+def test_damaged_table_is_read_and_reported(tmp_path, case):
+    data, line, words = TOLERATED[case]
+    path = tmp_path / f"{case}.txt"
+    path.write_bytes(data)
+    run = perf_xl("import", str(path))
+    assert run.returncode == 0, run.stderr
+    run = perf_xl("validate", str(path))
+    assert run.returncode in (0, 1), run.stderr
+    hits = [ln for ln in run.stdout.splitlines() if f"第{line}行" in ln]
+    assert any(words in ln for ln in hits), run.stdout
 
 
 def test_missing_file():

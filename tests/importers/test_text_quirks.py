@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from perf_xl.errors import PerfXLError
 from perf_xl.importers.text import parse_text
 
 T = "\t"
@@ -239,18 +238,19 @@ def test_identical_repeats_are_accepted():
 
 def test_conflicting_repeat_names_the_line():
     header = T.join(["资金支出计划（%）", "3月底", "", "6月底", "", "10月底", ""])
-    with pytest.raises(PerfXLError) as err:
-        read(
-            _plan_rows(
-                header,
-                T.join(["", "25%", "", "50%", "", "75%"]),
-                header,
-                T.join(["", "30%", "", "50%", "", "75%"]),
-            )
+    p = only(
+        _plan_rows(
+            header,
+            T.join(["", "25%", "", "50%", "", "75%"]),
+            header,
+            T.join(["", "30%", "", "50%", "", "75%"]),
         )
-    assert err.value.line == 13
-    assert "3月底" in err.value.message and "30%" in err.value.message
-    assert "第 11 行" in err.value.message and "25%" in err.value.message
+    )
+    assert p.plan[:3] == [D(25), D(50), D(75)]  # the first reading is kept
+    [note] = p.unread
+    assert note["line"] == 13
+    assert "3月底" in note["text"] and "30%" in note["text"]
+    assert "第 11 行" in note["text"] and "25%" in note["text"]
 
 
 def test_decimals_and_front_loaded_plans():
@@ -448,11 +448,11 @@ def test_part_one():
     assert dept.projects[0].line == 23
 
 
-def test_part_one_paragraph_outside_any_item_is_an_error():
-    with pytest.raises(PerfXLError) as err:
-        read(PART1.replace("#### （一） 案件审判", "案件审判") + "\n" + MINI)
-    assert err.value.line == 12
-    assert "分项绩效目标" in err.value.message
+def test_part_one_paragraph_outside_any_item_is_kept_without_a_title():
+    dept = read(PART1.replace("#### （一） 案件审判", "案件审判") + "\n" + MINI)
+    first = dept.sub_goals[0]
+    assert first.line == 12 and first.title == ""
+    assert "案件审判" in first.target
 
 
 def test_no_part_one_is_fine():

@@ -17,6 +17,7 @@ from ruletools import (
     without_indicators,
 )
 
+from perf_xl.model import SubGoal
 from perf_xl.rules import RuleConfig, catalogue, make_finding
 from perf_xl.workbook import layout
 
@@ -34,6 +35,12 @@ def test_a_correct_department_of_several_tables_is_clean():
 
 
 # code -> list of (id, project-or-department, config, message fragment, field/cell, severity)
+def _no_basis(project):
+    for i in range(len(project.indicators)):
+        project = with_indicator(project, i, basis="")
+    return project
+
+
 def _cost(value, name="项目预算控制数", desc="项目总成本"):
     return with_indicator(CLEAN, 3, level3=name, description=desc, value=value)
 
@@ -105,8 +112,7 @@ FIRES = [
     ("PT401", "number glued to words", with_indicator(CLEAN, 4, value="1 进一步提高"), None, "后跟文字「进一步提高」", "F16", "error"),
     ("PT401", "placeholder", with_indicator(CLEAN, 1, value="≥XX%"), None, "占位符", "F13", "error"),
     ("PT401", "lone operator", with_indicator(CLEAN, 1, value="＞"), None, "只有运算符", "F13", "error"),
-    ("PT401", "two numbers", with_indicator(CLEAN, 1, value="90%-95%"), None, "两个数值", "F13", "error"),
-    ("PT401", "empty", with_indicator(CLEAN, 1, value=""), None, "指标值为空", "F13", "error"),
+    ("PT401", "中期 value checked for form", with_indicator(CLEAN, 1, mid_value="≥XX%"), None, "中期（实施期）指标值无法识别", "M13", "error"),
     ("PT402", "no unit", with_indicator(CLEAN, 1, value="≥90"), None, "「≥90」没有计量单位", "F13", "warning"),
     ("PT403", "≥100%", with_indicator(CLEAN, 1, value="≥100%"), None, "应写「=100%」", "F13", "warning"),
     ("PT403", "105%", with_indicator(CLEAN, 2, value="105%"), None, "超过 100%", "F14", "error"),
@@ -119,6 +125,30 @@ FIRES = [
     ("PT406", "custom floor", with_indicator(CLEAN, 5, value="≥85%"), RuleConfig(satisfaction_floor=D(90)), "低于 90%", "F17", "warning"),
     ("PT407", "same level3 twice", with_indicator(CLEAN, 2, level3="精准发放率"), None, "『精准发放率』在本项目中重复出现（第 2 条与第 3 条）", "C14", "warning"),
     ("PT501", "no funding line", clean_project(funding_line=""), None, "项目没有资金来源", "B10", "info"),
+    # Added after the first release (issue 13): what the 一体化 system blocks, real tables.
+    ("PT112", "level3 over 40 characters",
+     with_indicator(CLEAN, 1, level3="按程序处理国家赔偿案件并将赔偿款足额精准发放到每一位赔偿请求人手中的比例及其完成情况"),
+     None, "超过一体化系统允许的 40 个字", "C13", "error"),
+    ("PT113", "empty value", with_indicator(CLEAN, 1, value=""), None, "『精准发放率』的指标值为空", "F13", "error"),
+    ("PT114", "3-year project without 中期目标", clean_project(period="3年"), None,
+     "项目期为「3年」）缺少中期（实施期）目标", "AG5", "error"),
+    ("PT114", "中期 values without 中期目标", with_indicator(CLEAN, 1, mid_value="≥95%"), None,
+     "指标表填了中期（实施期）指标值）缺少中期（实施期）目标", "AG5", "error"),
+    ("PT115", "two numbers (was PT401)", with_indicator(CLEAN, 1, value="90%-95%"), None, "含两个目标值", "F13", "warning"),
+    ("PT115", "two measures in one", with_indicator(CLEAN, 2, level3="发放及时率及满意度", value="≥90%、≥95%"), None,
+     "名称也合并了两项指标", "F14", "warning"),
+    ("PT116", "数量 written as words", with_indicator(CLEAN, 0, value="有效减少"), None,
+     "数量指标『平均审理天数』的指标值「有效减少」是定性文字", "F12", "warning"),
+    ("PT116", "时效 written as words", with_indicator(CLEAN, 2, value="及时"), None, "时效指标应量化", "F14", "warning"),
+    ("PT503", "sub-goal with no measurable target",
+     replace(department(CLEAN), sub_goals=[SubGoal("综合事务管理", target="对全体干警进行政治理论学习培训，提高思想政治水平。", line=70)]),
+     None, "分项绩效目标「综合事务管理」没有可衡量的目标", None, "warning"),
+    ("PT504", "layout without the basis column",
+     department(*[replace(_no_basis(clean_project(seq=i, code=make_code(f"13070024P0004821{i:04d}"))), absent=["basis"])
+                  for i in (1, 2)]),
+     None, "「指标值确定依据」列（全部项目，不再逐项报告 PT109）", None, "info"),
+    ("PT505", "a row that could not be placed", clean_project(unread=[{"line": 109, "text": "无法归属这一行（“随便”…）"}]),
+     None, "无法归属这一行", None, "warning"),
 ]
 
 
@@ -191,6 +221,31 @@ SILENT = [
     ("PT111", "budget year from config", clean_project(code="13070023P00087110001U"), RuleConfig(year=2023)),
     ("PT111", "no budget year known", department(clean_project(code="13070023P00087110001U"), year=None), None),
     ("PT102", "all codes valid", department(clean_project(1), clean_project(2, code="13070023P00087110001U")), None),
+    # Issue 13: real tables' spellings that are not mistakes, and the amendments.
+    ("PT401", "compound unit 元/人·月", _cost("≤5500元/人·月", name="人均工资标准", desc="每人每月工资标准"), None),
+    ("PT401", "compound unit 元/人/月", _cost("≤5500元/人/月", name="人均工资标准", desc="每人每月工资标准"), None),
+    ("PT401", "次/年 and 人次", with_indicator(with_indicator(CLEAN, 0, value="≥12次/年"), 1, value="≥500人次"), None),
+    ("PT401", "a date range is a 时效 target", with_indicator(CLEAN, 2, value="2023.07-2024.01"), None),
+    ("PT401", "spaces inside ≥ 90 %", with_indicator(CLEAN, 1, value="≥ 90 %"), None),
+    ("PT116", "a date range is quantified", with_indicator(CLEAN, 2, value="2023.07-2024.01"), None),
+    ("PT116", "a deadline is quantified", with_indicator(CLEAN, 2, value="2024年12月底前"), None),
+    ("PT116", "qualitative benefit is fine", with_indicator(CLEAN, 4, value="持续影响"), None),
+    ("PT115", "one number with a compound unit", _cost("≤5500元/人·月", name="人均工资标准", desc="每人每月工资标准"), None),
+    ("PT112", "40 characters exactly", with_indicator(CLEAN, 1, level3="一" * 40), None),
+    ("PT114", "one-year project", clean_project(period="1年"), None),
+    ("PT114", "3-year project with both goals", clean_project(period="2023-2025年", mid_goal="三年内赔偿案件全部按期办结。"), None),
+    ("PT108", "national template's satisfaction name", with_indicator(CLEAN, 5, level2="社会公众或服务对象满意度指标"), None),
+    ("PT205", "河北 mode: 成本控制率 =100% is the cost target",
+     with_indicator(_cost("≤80 万元"), 6, level1="产出指标", level2="成本指标", level3="项目成本控制率",
+                    description="成本控制在预算内", value="=100%", basis="系统固化"), None),
+    ("PT503", "numbers, grades and Chinese numerals are measurable",
+     replace(department(CLEAN), sub_goals=[SubGoal("审判管理", target="使本院审判指标达到全省法院中等以上。"),
+                                           SubGoal("综合业务管理", target="每年至少进行一次业务培训"),
+                                           SubGoal("案件审判", target="审限内完成受理的一审、二审案件 90%")]), None),
+    ("PT109", "absent from the layout: PT504 says it once",
+     department(replace(_no_basis(CLEAN), absent=["basis"])), None),
+    ("PT301", "absent from the layout: PT504 says it once",
+     department(clean_project(plan=[None] * 4, absent=["plan"])), None),
 ]
 
 
@@ -299,3 +354,40 @@ def test_smaller_is_better_words_from_config_matter():
     p = with_indicator(CLEAN, 4, level3="群众等待时段", description="排队", value="≤10%")
     assert only(run(p), "PT404")  # without the configured word it is a wrong direction
     assert only(run(p, RuleConfig(smaller_is_better=("等待",))), "PT404") == []
+
+
+def test_pt205_still_fires_without_a_cost_control_rate():
+    assert only(run(_cost("≤80 万元")), "PT205")
+
+
+def test_pt404_advice_names_no_english_key():
+    f = only(run(with_indicator(CLEAN, 4, level3="维护社会稳定", value="≤95%")), "PT404")[0]
+    assert "smaller_is_better" not in f.message and "「越小越好」" in f.message
+
+
+def test_pt203_speaks_one_unit():
+    p = clean_project(purpose="项目预算资金额为 1,300,000 元，主要用于错案赔偿等国家赔偿。")
+    f = only(run(p), "PT203")[0]
+    assert f.message == "资金用途中写的「1,300,000 元」与预算数 1,000,000元 不一致（均按元计）"
+    assert "万元" not in f.message
+
+
+def test_pt204_reads_wan_without_yuan_as_money():
+    found = run(_cost("≤300万"))
+    assert only(found, "PT204") and "超过预算数 100.00万元" in only(found, "PT204")[0].message
+    assert only(found, "PT405")  # 万 for 万元 is noted, not an error
+
+
+def test_pt505_and_pt503_point_at_their_lines():
+    f = only(run(clean_project(unread=[{"line": 109, "text": "无法归属这一行"}])), "PT505")[0]
+    assert f.line == 109
+    dept = replace(department(CLEAN), sub_goals=[SubGoal("综合事务管理", target="提高水平", line=70)])
+    assert only(run(dept), "PT503")[0].line == 70
+
+
+def test_pt504_is_one_finding_for_the_whole_document():
+    projects = [replace(clean_project(seq=i, code=make_code(f"13070024P0004821{i:04d}"), plan=[None] * 4),
+                        absent=["plan"]) for i in range(1, 6)]
+    found = run(department(*projects))
+    assert len(only(found, "PT504")) == 1 and only(found, "PT301") == []
+    assert "「资金支出计划」行" in only(found, "PT504")[0].message

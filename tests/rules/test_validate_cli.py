@@ -30,7 +30,7 @@ def test_rules_lists_the_catalogue():
     assert r.returncode == 0
     lines = r.stdout.splitlines()
     assert lines[0].split("\t") == ["编号", "级别", "审核意见", "规则"]
-    assert len(lines) == 1 + 33 + 11  # PT101–PT502, then PT601–PT606 and PT701–PT705
+    assert len(lines) == 1 + 41 + 11  # PT101–PT505 (issue 13 added 8), PT601–PT606, PT701–PT705
     assert "PT204\t错误\t指标与指标值不匹配\t" in r.stdout
     data = json.loads(cli("rules", "--format", "json").stdout)
     assert {d["code"] for d in data} >= {"PT101", "PT502"}

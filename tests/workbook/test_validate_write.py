@@ -86,8 +86,10 @@ def test_validate_write_marks_cells_and_is_idempotent(example_book, tmp_path):
     ws = openpyxl.load_workbook(path)[L.FINDINGS_SHEET]
     rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] is not None]
     assert len(rows) == len(findings)
-    link = ws["G5"].hyperlink
-    assert link is not None and link.location.endswith(f"!{findings[0]['cell']}")
+    # (a department-wide finding such as PT503 comes first and has no cell to link to)
+    at = next(i for i, f in enumerate(findings) if f["cell"])
+    link = ws[f"G{5 + at}"].hyperlink
+    assert link is not None and link.location.endswith(f"!{findings[at]['cell']}")
     status = openpyxl.load_workbook(path)["13 市中级人民法院聘用制书记员工资"][L.STATUS].value
     assert status == "错误"
 
