@@ -8,6 +8,7 @@ OOXML parts never carry a DTD.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import WorkbookError
@@ -65,7 +66,7 @@ def check_workbook_file(path: str | Path) -> str:
                             f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
                             path=str(path))
             content_types = zf.read("[Content_Types].xml")
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, zlib.error) as exc:
             raise WorkbookError(f"工作簿已损坏，无法解压：{exc}", path=str(path)) from None
     if MACRO_CONTENT_TYPE.encode() in content_types:
         kind = MACRO_CONTENT_TYPE
