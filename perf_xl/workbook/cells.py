@@ -225,7 +225,10 @@ class Styles:
             xf = etree.Element(M + "xf", numFmtId="0", fontId="0", fillId="0", borderId="0",
                                xfId="0") if base is None else _copy(base)
             xf.set("fillId", str(fill_id))
-            xf.set("applyFill", "1")
+            if rgb is None:  # no fill: the format the cell had before it was marked
+                xf.attrib.pop("applyFill", None)
+            else:
+                xf.set("applyFill", "1")
             self._refill[key] = self._find_or_add("cellXfs", xf)
         return self._refill[key]
 
