@@ -39,7 +39,7 @@ def read_book(book: Workbook, only_sheet: str | None = None) -> ReadResult:
     wanted = [n for n in names if n in (L.DEPARTMENT_SHEET, only_sheet)] if only_sheet else names
     grids = {n: book.grid(n) for n in wanted if n not in (L.XLWINGS_CONF_SHEET, L.CODES_SHEET)}
     result = require_master(department_from_grids(names, grids), getattr(book, "path", None))
-    result.formulas = {n: g.formulas for n, g in grids.items() if g.formulas}
+    result.formulas = {n: g.formulas for n, g in grids.items()}  # (found when first looked at)
     return result
 
 

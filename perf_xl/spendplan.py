@@ -296,7 +296,7 @@ def fill_plan(
         overwrite=overwrite,
     )
     olds = [_old_value(project, i) for i in range(len(CHECKPOINTS))]
-    formulas = formulas or {}
+    formulas = formulas if formulas is not None else {}  # (a lazy map: no truth test)
     for i in range(len(CHECKPOINTS)):
         if olds[i] is None and formulas.get(cell_of(f"plan.{i}")) is not None:
             olds[i] = formulas[cell_of(f"plan.{i}")] or "（公式）"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -35,6 +36,9 @@ _RANK = {name: i for i, name in enumerate(SHEET_ORDER)}
 # Characters XML 1.0 cannot carry; OOXML writes them as _xHHHH_.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE_LIKE = re.compile("_x[0-9A-Fa-f]{4}_")
+
+
+_split = lru_cache(maxsize=1 << 16)(L.split_a1)
 
 
 def local(el: etree._Element) -> str:
@@ -83,7 +87,8 @@ class SharedStrings:
         self.pkg, self.part = pkg, part
         self.root = pkg.xml(part)
         self._index: dict[str, int] | None = None
-        self._count = len(self.root)
+        self._size = len(self.root)  # lxml counts children by walking them: keep the number
+        self._count = int(self.root.get("count") or 0)
 
     def _items(self) -> dict[str, int]:
         if self._index is None:
@@ -99,27 +104,34 @@ class SharedStrings:
         return "".join(t.text or "" for t in si.iter(M + "t") if local(t.getparent()) != "rPh")
 
     def index(self, text: str) -> int:
-        text = ooxml_text(text)
         items = self._items()
+        if text not in items:
+            text = ooxml_text(text)
         if text not in items:
             si = etree.SubElement(self.root, M + "si")
             t = etree.SubElement(si, M + "t")
             t.text = text
             if text != text.strip() or "\n" in text:
                 t.set(XML_SPACE, "preserve")
-            items[text] = len(self.root) - 1
+            items[text] = self._size
+            self._size += 1
         self._count += 1
-        self.root.set("uniqueCount", str(len(self.root)))
-        self.root.set("count", str(max(self._count, int(self.root.get("count") or 0))))
-        self.pkg.put_xml(self.part, self.root)
+        self._touch()
         return items[text]
 
     def append(self, si: etree._Element) -> int:
         """A copy of a rich-text entry from another package."""
         self.root.append(_in_main(si))
-        self.root.set("uniqueCount", str(len(self.root)))
+        self._size += 1
+        self._count += 1
+        self._touch()
+        return self._size - 1
+
+    def _touch(self) -> None:
+        # count: references in the workbook (only ever more here; readers do not rely on it)
+        self.root.set("uniqueCount", str(self._size))
+        self.root.set("count", str(max(self._count, self._size)))
         self.pkg.put_xml(self.part, self.root)
-        return len(self.root) - 1
 
 
 def _in_main(el: etree._Element) -> etree._Element:
@@ -178,7 +190,7 @@ class Styles:
         return keys[key]
 
     def xf(self, index: int) -> etree._Element | None:
-        xfs = [x for x in self._list("cellXfs") if isinstance(x.tag, str)]
+        xfs = [x for x in self._list("cellXfs") if isinstance(x.tag, str)]  # (a few hundred)
         return xfs[index] if 0 <= index < len(xfs) else None
 
     def fill_rgb(self, xf_index: int) -> str | None:
@@ -213,7 +225,10 @@ class Styles:
             xf = etree.Element(M + "xf", numFmtId="0", fontId="0", fillId="0", borderId="0",
                                xfId="0") if base is None else _copy(base)
             xf.set("fillId", str(fill_id))
-            xf.set("applyFill", "1")
+            if rgb is None:  # no fill: the format the cell had before it was marked
+                xf.attrib.pop("applyFill", None)
+            else:
+                xf.set("applyFill", "1")
             self._refill[key] = self._find_or_add("cellXfs", xf)
         return self._refill[key]
 
@@ -283,7 +298,7 @@ class SheetCells:
                 for c in row.iterchildren(M + "c"):
                     ref = c.get("r")
                     if ref:
-                        col = L.split_a1(ref)[1]
+                        col = _split(ref)[1]
                     else:
                         col += 1
                         c.set("r", L.a1(r, col))
@@ -292,12 +307,12 @@ class SheetCells:
         return self._cells[r]
 
     def get(self, ref: str) -> etree._Element | None:
-        r, col = L.split_a1(ref)
+        r, col = _split(ref)
         return self._row_cells(r).get(col)
 
     def cell(self, ref: str) -> etree._Element:
         """The <c> of ``ref``, created in row and column order when missing."""
-        r, col = L.split_a1(ref)
+        r, col = _split(ref)
         cells = self._row_cells(r)
         if col in cells:
             return cells[col]
@@ -343,8 +358,8 @@ class SheetCells:
             return
         first, _, last = (dim.get("ref") or "A1").partition(":")
         try:
-            r1, c1 = L.split_a1(first)
-            r2, c2 = L.split_a1(last or first)
+            r1, c1 = _split(first)
+            r2, c2 = _split(last or first)
         except ValueError:
             return
         nr1, nc1, nr2, nc2 = min(r1, r), min(c1, col), max(r2, r), max(c2, col)
@@ -450,15 +465,15 @@ def merged_ranges(root: etree._Element) -> list[tuple[int, int, int, int]]:
         first, _, last = (m.get("ref") or "").partition(":")
         if not first:
             continue
-        r1, c1 = L.split_a1(first)
-        r2, c2 = L.split_a1(last or first)
+        r1, c1 = _split(first)
+        r2, c2 = _split(last or first)
         out.append((r1, c1, r2, c2))
     return out
 
 
 def hidden_by_merge(ref: str, merges: list[tuple[int, int, int, int]]) -> bool:
     """A cell inside a merged range other than its top-left one."""
-    r, c = L.split_a1(ref)
+    r, c = _split(ref)
     return any(r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1) for r1, c1, r2, c2 in merges)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,8 +82,9 @@ class Book:
         self.wb_rels = Rels(self.pkg, self.wb_part)
         self.sheets: dict[str, str] = {}  # name -> part, in workbook order
         sheets = self.wb_root.find(M + "sheets")
+        targets = self.wb_rels.targets()
         for s in sheets.iterfind(M + "sheet") if sheets is not None else ():
-            part = self.wb_rels.target(s.get(R_ID) or "")
+            part = targets.get(s.get(R_ID) or "")
             if part is not None and s.get("name"):
                 self.sheets[s.get("name") or ""] = part
         self._strings: SharedStrings | bool | None = False
@@ -111,7 +112,7 @@ class Book:
             self._styles = Styles(self.pkg, found[0][1])
         return self._styles
 
-    def formulas(self, name: str) -> dict[str, str]:
+    def formulas(self, name: str) -> Mapping[str, str]:
         """Cells of a sheet that hold a formula -> its text ("" for a shared formula's
         dependents), found in the sheet's XML without parsing it."""
         part = self.sheets.get(name)
@@ -119,7 +120,7 @@ class Book:
             return {}
         if part not in self._formulas:
             self._formulas[part] = _formula_cells(self.pkg.read(part))
-        return dict(self._formulas[part])
+        return self._formulas[part]
 
     # -- one sheet -------------------------------------------------------------------------------
     def edit_sheet(self, name: str, edits: SheetEdits) -> None:
@@ -369,7 +370,57 @@ def _insert_workbook_child(root, el) -> None:
     root.append(el)
 
 
-def _formula_cells(data: bytes) -> dict[str, str]:
+class _Formulas(Mapping[str, str]):
+    """The formula cells of a sheet part, found when first asked for (most operations
+    never ask)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data: bytes | None = data
+        self._found: dict[str, str] = {}
+
+    def _all(self) -> dict[str, str]:
+        if self._data is not None:
+            self._found, self._data = _scan_formulas(self._data), None
+        return self._found
+
+    def __getitem__(self, ref: str) -> str:
+        if self._data is None:
+            return self._found[ref]
+        found = _formula_at(self._data, ref)  # one cell: no need to scan them all
+        if found is None:
+            raise KeyError(ref)
+        return found
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _formula_cells(data: bytes) -> Mapping[str, str]:
+    return _Formulas(data) if b"<f" in data or b":f" in data else {}
+
+
+def _formula_at(data: bytes, ref: str) -> str | None:
+    """The formula of one cell, found by its r="…" attribute."""
+    key = f' r="{ref}"'.encode()
+    at = data.find(key)
+    while at >= 0:
+        start = data.rfind(b"<", 0, at)
+        end = data.find(b">", at)
+        if start >= 0 and end > 0 and _C_OPEN.match(data, start, end + 1):
+            if data[end - 1:end] == b"/":
+                return None
+            m = _F_TAG.match(data, end + 1 + (len(data[end + 1:end + 40]) - len(data[end + 1:end + 40].lstrip())))
+            if m is None:
+                return None
+            return _scan_formulas(data[start:data.find(b"</", m.end()) + 64]).get(ref)
+        at = data.find(key, at + 1)
+    return None
+
+
+def _scan_formulas(data: bytes) -> dict[str, str]:
     """A1 reference -> formula text of every <c> whose first child is an <f>: each <f>
     is found, then the cell tag right before it (a tag never holds a "<")."""
     out = {}

@@ -71,9 +71,11 @@ class FileAdapter:
             for cell in edits.spec.cells:
                 _put(rows, formulas, cell.ref, cell.value)
         else:
-            rows = [list(r) for r in self._values().get(name, [])]
+            rows = self._values().get(name, [])
             formulas = self.book.formulas(name)
-        if edits is not None:
+        if edits is not None and edits.values:
+            if edits.spec is None:  # copies: the file's own values and formulas stay as read
+                rows, formulas = [list(r) for r in rows], dict(formulas)
             for ref, value in edits.values.items():
                 _put(rows, formulas, ref, value)
         return Grid(name, rows, formulas=formulas, merges=self._merges.get(name, []))
@@ -142,6 +144,7 @@ def display_value(value: Any) -> Any:
 
 
 def _put(rows: list[list[Any]], formulas: dict[str, str], ref: str, value: Any) -> None:
+    """``value`` written at ``ref`` of a grid's rows and formula map."""
     from .patch import plain
 
     r, c = L.split_a1(ref)

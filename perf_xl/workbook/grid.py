@@ -7,7 +7,7 @@ cell reads as its cached value — what the file shows. Empty cells are ``None``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,12 @@ class Grid:
     """Values of one sheet, addressed by A1 references (row 1 is index 0)."""
 
     def __init__(self, name: str, rows: Sequence[Sequence[Any]],
-                 formulas: dict[str, str] | None = None,
+                 formulas: Mapping[str, str] | None = None,
                  merges: Sequence[tuple[int, int, int, int]] | None = None) -> None:
         self.name = name
         # A formula cell holds its cached value in ``rows``; ``formulas`` says which cells
         # hold formulas (A1 reference -> formula text), where the reader knows it.
-        self.formulas = formulas or {}
+        self.formulas = formulas if formulas is not None else {}  # (may be lazy: no truth test)
         # Merged ranges as 1-based (first row, first col, last row, last col); None: unknown.
         self.merges = list(merges) if merges is not None else None
         # Kept as given; "" and blank text read as empty (None) when asked for. Cleaning on

@@ -110,6 +110,11 @@ class Rels:
                 return resolve(self.part, rel.get("Target", ""))
         return None
 
+    def targets(self) -> dict[str, str]:
+        """Id -> part of every internal relationship."""
+        return {rel.get("Id", ""): resolve(self.part, rel.get("Target", "")) for rel in self
+                if rel.get("TargetMode") != "External"}
+
     def of_type(self, rel_type: str) -> list[tuple[str, str]]:
         """(id, part) of every internal relationship of a type."""
         return [(rel.get("Id", ""), resolve(self.part, rel.get("Target", ""))) for rel in self
@@ -267,19 +272,20 @@ class Package:
                 if name in self._removed:
                     continue
                 info = self._infos[name]
-                if (name in self._new or name in self._dirty) and (
-                        self.read(name) != self._zip.read(name)):
-                    self._write_new(out, name, info.date_time, info.external_attr)
+                data = self.read(name) if name in self._new or name in self._dirty else None
+                if data is not None and data != self._zip.read(name):
+                    self._write_new(out, name, data, info.date_time, info.external_attr)
                 else:  # untouched, or changed and changed back
                     self._copy_raw(out, info)
             for name in self._added:
-                self._write_new(out, name, _FIXED_TIME, 0o600 << 16)
+                self._write_new(out, name, self.read(name), _FIXED_TIME, 0o600 << 16)
 
-    def _write_new(self, out: zipfile.ZipFile, name: str, when, attr: int) -> None:
+    @staticmethod
+    def _write_new(out: zipfile.ZipFile, name: str, data: bytes, when, attr: int) -> None:
         info = zipfile.ZipInfo(name, date_time=when)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = attr
-        out.writestr(info, self.read(name))
+        out.writestr(info, data)
 
     def _copy_raw(self, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         """The member's compressed bytes as they are (no inflate, no deflate)."""

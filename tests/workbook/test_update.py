@@ -211,3 +211,26 @@ def test_update_refuses_a_renamed_xlsx(tmp_path):
     shutil.copy(tmp_path / "plain.xlsx", path)
     with pytest.raises(PerfXLError, match="不含宏"):
         FileAdapter(path)
+
+
+def test_validating_again_adds_no_format_and_restores_cleared_cells(example_book, tmp_path):
+    """Marks recolour cells with formats found or added once; clearing them gives the cell
+    its own format back, so a second and third run leave styles.xml as the first left it."""
+    from perf_xl.operations import findings_of, read_book, validate_patch
+
+    path = tmp_path / "book.xlsm"
+    shutil.copy(example_book, path)
+    states = []
+    for _ in range(3):
+        book = FileAdapter(path)
+        read = read_book(book)
+        book.apply(validate_patch(read, findings_of(read), source="x"))
+        book.save()
+        parts = members(path)
+        # (校验结果 and the shared strings carry the time of the run)
+        states.append({n: v for n, v in parts.items()
+                       if n not in ("xl/worksheets/sheet43.xml", "xl/sharedStrings.xml")})
+    assert states[1] == states[2]
+    assert states[0]["xl/styles.xml"] == states[1]["xl/styles.xml"]
+    update(path, Patch(clear_marks=True))
+    assert members(path)["xl/styles.xml"] == states[2]["xl/styles.xml"]  # nothing new to clear
