@@ -1,4 +1,4 @@
-"""Read the 预算管理一体化 system's exports (河北 mode, ../shared/spec/INTEROP.md):
+"""Read the 预算管理一体化 system's exports (河北 mode, docs/INTEROP.md):
 
 * Excel 2003 XML (SpreadsheetML) saved as .xls, one project per file, every cell a
   string, the indicator tree encoded by ``ss:MergeDown`` (covered cells omitted, later

@@ -1,5 +1,5 @@
 """Write the 一体化 system's entry layout 预算项目绩效信息表（预算编制阶段）
-(``hbproyeargoalandindex``, ../shared/spec/INTEROP.md): one project per file, as Excel 2003
+(``hbproyeargoalandindex``, docs/INTEROP.md): one project per file, as Excel 2003
 XML (SpreadsheetML, saved as .xls like the system's own exports) or as .xlsx; many
 projects as a .zip with one file per project.
 

@@ -112,7 +112,7 @@ FIRES = [
     ("PT401", "number glued to words", with_indicator(CLEAN, 4, value="1 进一步提高"), None, "后跟文字「进一步提高」", "F16", "error"),
     ("PT401", "placeholder", with_indicator(CLEAN, 1, value="≥XX%"), None, "占位符", "F13", "error"),
     ("PT401", "lone operator", with_indicator(CLEAN, 1, value="＞"), None, "只有运算符", "F13", "error"),
-    ("PT401", "中期 value checked for form", with_indicator(CLEAN, 1, mid_value="≥XX%"), None, "中期（实施期）指标值无法识别", "M13", "error"),
+    ("PT401", "中期 value checked for form", with_indicator(CLEAN, 1, mid_value="≥XX%"), None, "中期（实施期）指标值无法识别", "AF13", "error"),
     ("PT402", "no unit", with_indicator(CLEAN, 1, value="≥90"), None, "「≥90」没有计量单位", "F13", "warning"),
     ("PT403", "≥100%", with_indicator(CLEAN, 1, value="≥100%"), None, "应写「=100%」", "F13", "warning"),
     ("PT403", "105%", with_indicator(CLEAN, 2, value="105%"), None, "超过 100%", "F14", "error"),
