@@ -25,12 +25,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--docx", action="store_true", help="导出 Word 文档（.docx）而不是表格")
     p.add_argument("--draft", action="store_true", help="Word 文档封面标注“（草案）”（与 --docx 一起用）")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）")
+    p.add_argument("--monitor", type=int, metavar="N",
+                   help="改为导出 N 月的《项目支出绩效目标运行监控表》（河北版式，每个项目一张）")
+    p.add_argument("--selfeval", action="store_true", help="改为导出《项目支出绩效自评表》（河北版式，每个项目一张）")
+    p.add_argument("--actuals", metavar="FILE", help="与 --monitor / --selfeval 一起用：先读入执行数据文件")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import PerfXLError
 
+    if args.monitor is not None or args.selfeval:
+        from .export_track import run_track_export
+
+        return run_track_export(args)
     source = Path(args.file)
     kind = "docx" if args.docx else "xlsx"
     default = f"{source.stem}-绩效文本.docx" if args.docx else f"{source.stem}-报送.xlsx"

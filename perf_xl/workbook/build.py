@@ -149,6 +149,7 @@ def _Worksheet(book):
 # -- formats ---------------------------------------------------------------------------------
 class _Formats:
     def __init__(self, book) -> None:
+        self.book = book
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
         border = {**base, "border": 1}
 
@@ -486,6 +487,11 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
             "error_title": field.caption, "error_message": "金额应为不小于 0 的数字（万元）"})
 
+    from ..rules import default_config
+    from .track_build import write_track_block  # monitoring / self-evaluation (LIFECYCLE.md)
+
+    write_track_block(fmt.book, ws, project, default_config().lifecycle)
+
     ws.freeze_panes(3, 0)
     _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
     ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
@@ -594,6 +600,10 @@ def _write_codes(ws, dept: Department, fmt: _Formats) -> None:
         ws.write(f"{col}1", caption, fmt.head)
         for i, value in enumerate(values):
             ws.write_string(f"{col}{L.CODES_FIRST_ROW + i}", value, fmt.cell)
+    from ..rules import default_config
+    from .track_build import write_params
+
+    write_params(fmt.book, ws, default_config().lifecycle)
 
 
 XLWINGS_SETTINGS: tuple[tuple[str, str | bool], ...] = (

@@ -439,7 +439,12 @@ PARAMS: tuple[tuple[str, str], ...] = (
 
 
 def param_cell(key: str, *, qualified: bool = True) -> str:
-    """ "'代码表'!$H$3" (absolute, for the project sheets' formulas)."""
+    """ "'代码表'!$H$3" (absolute), or "H3" on 代码表 when not ``qualified``."""
     row = CODES_FIRST_ROW + [k for k, _ in PARAMS].index(key)
     ref = f"${PARAMS_VALUE_COL}${row}"
     return quote_sheet(CODES_SHEET) + ref if qualified else ref.replace("$", "")
+
+
+def param_name(key: str) -> str:
+    """The workbook-level defined name of a parameter ("LC_blue_at"), what formulas use."""
+    return f"LC_{key}"

@@ -100,6 +100,8 @@ def helpers_patch(dept: Department, cfg, rows_of: dict[str, list[int]] | None = 
     and the formula parameters on 代码表: what the native formulas judge by."""
     from ..lifecycle.judge import judge_project
     from ..rules.facts import ProjectFacts
+    from . import track_formulas as TF
+    from .patch import Formula
 
     patch = Patch()
     for p in dept.projects:
@@ -108,6 +110,8 @@ def helpers_patch(dept: Department, cfg, rows_of: dict[str, list[int]] | None = 
         for j, row in zip(judge_project(ProjectFacts(p), cfg), rows, strict=False):
             for key, value in helper_values(j).items():
                 patch.set(sheet, f"{L.TRACK_COLUMN[key].col}{row}", value)
+            for key, text in TF.row_formulas(row).items():  # rows typed in since the build
+                patch.set(sheet, f"{L.TRACK_COLUMN[key].col}{row}", Formula(text))
     params_patch(cfg, patch)
     return patch
 

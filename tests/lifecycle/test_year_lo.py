@@ -1,0 +1,149 @@
+"""On the example: a scripted month-6 monitoring and a year-end self-evaluation through the
+CLI (--actuals … --write), then LibreOffice recalculates the block's native formulas (one
+office session) and every cell equals what Python computes; the JSON equals the in-process
+operation."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from support.cli import cli
+from support.example import example_department
+from support.lo import probe
+
+from lifecycle.expect import compare, monitor_cells, selfeval_cells
+from lifecycle.scripted import with_qualitative, write_month6, write_year_end
+from perf_xl.lifecycle_ops import run_track
+from perf_xl.sources import load
+from perf_xl.workbook import layout as L
+from perf_xl.workbook.build import build_workbook
+from perf_xl.workbook.read import ReadResult
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("year")
+    book = tmp / "PerformanceTargets.xlsm"
+    dept = with_qualitative(example_department())
+    build_workbook(dept, book)
+    dept = load(book).department
+    m6 = write_month6(dept, tmp / "1-6月执行.csv")
+    ye = write_year_end(dept, tmp / "全年执行.csv")
+    mon = cli("monitor", book, "--month", "6", "--actuals", m6, "--write", "--format", "json")
+    assert mon.returncode == 1, mon.stderr  # PT605: some red lights have no reason
+    ev = cli("selfeval", book, "--actuals", ye, "--write", "--format", "json")
+    assert ev.returncode in (0, 1), ev.stderr
+    return book, json.loads(mon.stdout), json.loads(ev.stdout)
+
+
+def test_the_cli_json_equals_the_operation_on_the_written_book(year):
+    book, mon_json, ev_json = year
+    mon = run_track(ReadResult(load(book).department), "monitor")  # month 6 from the sheets
+    ev = run_track(ReadResult(load(book).department), "selfeval")
+    assert mon.to_json() == mon_json
+    assert ev.to_json() == ev_json
+
+
+def test_the_scripted_year_covers_every_light_and_grade(year):
+    _book, mon, ev = year
+    lights = Counter(i["light"] for p in mon for i in p["indicators"])
+    assert {"red", "yellow", "green", "blue"} <= set(lights)
+    assert {"red", "yellow", "green"} <= {p["budget_light"] for p in mon}
+    assert {"red", "yellow", "green"} <= {p["plan_light"] for p in mon}
+    assert {i["kind"] for p in mon for i in p["indicators"]} >= {"正向", "等于", "反向", "定性"}
+    assert len({p["grade"] for p in ev}) >= 3
+    codes = Counter(f["code"] for p in mon + ev for f in p["findings"])
+    assert {"PT602", "PT603", "PT604", "PT605", "PT606", "PT704", "PT705"} <= set(codes)
+    assert "PT601" not in codes and "PT701" not in codes  # every figure was given
+
+
+@pytest.mark.lo
+def test_libreoffice_computes_what_python_computes(year):
+    book, _mon, _ev = year
+    mon = run_track(ReadResult(load(book).department), "monitor")
+    ev = run_track(ReadResult(load(book).department), "selfeval")
+    want = {}
+    for a, b in zip(mon.results, ev.results, strict=True):
+        rows = [L.indicator_row(i) for i in range(len(a.indicators))]
+        want[a.project.sheet] = {**monitor_cells(a, rows), **selfeval_cells(b, rows)}
+    [res] = probe([{"path": str(book), "cells": {s: sorted(c) for s, c in want.items()}}])
+    assert res["errors"] == {}, res["errors"]
+    bad = [d for s, cells in want.items() for d in compare(res["values"][s], cells, s)]
+    assert bad == []
+    checked = sum(len(c) for c in want.values())
+    assert checked > 1800
+    # Not vacuous: LibreOffice shows lights and scores, not blanks.
+    shown = Counter(v for s in want for v in res["values"][s].values() if isinstance(v, str))
+    assert shown["红灯"] and shown["黄灯"] and shown["绿灯"] and shown["蓝灯"]
+
+
+def test_write_keeps_everything_else(year, example_book):
+    """--write changed only the block and the parameters: the targets, VBA and buttons stay."""
+    import zipfile
+
+    book, _mon, _ev = year
+    before = with_qualitative(example_department())
+    after = load(book).department
+    for p in after.projects:
+        p.track = None
+        for i in p.indicators:
+            i.track = None
+    assert after.content() == Department_content(before)
+    with zipfile.ZipFile(book) as z, zipfile.ZipFile(example_book) as e:
+        assert z.read("xl/vbaProject.bin") == e.read("xl/vbaProject.bin")
+        assert sorted(n for n in z.namelist() if "vmlDrawing" in n) == sorted(
+            n for n in e.namelist() if "vmlDrawing" in n)
+
+
+def Department_content(dept):  # noqa: N802 - the model's content as the reader gives it back
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "b.xlsm"
+        build_workbook(dept, path)
+        return load(path).department.content()
+
+
+@pytest.mark.lo
+def test_exports_render(year, tmp_path, need_lo):
+    import subprocess
+
+    from python_calamine import CalamineWorkbook
+
+    book, _mon, _ev = year
+    for args, name, pages in ((("--monitor", "6"), "mon.xlsx", 40), (("--selfeval",), "eval.xlsx", 40)):
+        out = tmp_path / name
+        r = cli("export", book, *args, "-o", out, "--pdf")
+        assert r.returncode == 0, r.stderr
+        wb = CalamineWorkbook.from_path(str(out))
+        assert len(wb.sheet_names) == 40
+        import zipfile
+
+        with zipfile.ZipFile(out) as z:  # values only: no formula anywhere
+            assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n)
+                           for n in z.namelist() if n.startswith("xl/worksheets/"))
+        pdf = out.with_suffix(".pdf")
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages"))) >= pages
+        png = tmp_path / name.replace(".xlsx", "")
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(png)],
+                       check=True)
+        assert png.with_suffix(".png").stat().st_size > 5000
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        assert "CID" in fonts or "TrueType" in fonts
+
+
+def test_docx_exports(year, tmp_path):
+    from docx import Document
+
+    book, _mon, _ev = year
+    for args, title in ((("--monitor", "6"), "项目支出绩效目标运行监控表"), (("--selfeval",), "项目支出绩效自评表")):
+        out = tmp_path / "x.docx"
+        r = cli("export", book, *args, "--docx", "-o", out)
+        assert r.returncode == 0, r.stderr
+        doc = Document(str(out))
+        assert len(doc.tables) == 39
+        assert sum(1 for p in doc.paragraphs if p.text == title) == 39
