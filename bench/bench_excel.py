@@ -9,7 +9,7 @@
    every sheet, and the column form PT_CHECK(A12:A51, …) per sheet. Target: the PT_CHECK
    pass under 50 ms.
 2. ``perf-xl fill`` on a fresh copy of the example workbook, as a process (interpreter
-   start, openpyxl load, fill, atomic save). Target: under 1.5 s.
+   start, read, fill, part-level atomic save). Target: under 1.5 s.
 
 Prints the first (cold: it includes importing the rules, once per Excel session) and the
 best of N runs; for the process also the median, and its CPU time (on a busy machine the

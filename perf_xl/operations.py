@@ -1,6 +1,6 @@
 """The operations, each one function from grids (what a workbook holds) to a Patch.
 
-The CLI runs them on a file (FileAdapter: openpyxl), the buttons on the open workbook
+The CLI runs them on a file (FileAdapter: part-level, workbook/editor.py), the buttons on the open workbook
 (perf_xl.excel: xlwings); neither the rules nor the operations know which adapter applies
 the patch. A workbook adapter exposes ``sheet_names``, ``grid(name)``, ``apply(patch)``.
 """
@@ -36,7 +36,9 @@ def read_book(book: Workbook, only_sheet: str | None = None) -> ReadResult:
     names = book.sheet_names
     wanted = [n for n in names if n in (L.DEPARTMENT_SHEET, only_sheet)] if only_sheet else names
     grids = {n: book.grid(n) for n in wanted if n not in (L.XLWINGS_CONF_SHEET, L.CODES_SHEET)}
-    return require_master(department_from_grids(names, grids), getattr(book, "path", None))
+    result = require_master(department_from_grids(names, grids), getattr(book, "path", None))
+    result.formulas = {n: g.formulas for n, g in grids.items() if g.formulas}
+    return result
 
 
 # -- fill --------------------------------------------------------------------------------------
@@ -48,10 +50,13 @@ class FillOutcome:
     details: list[str] = field(default_factory=list)
 
 
-def fill(dept: Department, profile: str | None = None, overwrite: bool = False) -> FillOutcome:
+def fill(dept: Department, profile: str | None = None, overwrite: bool = False,
+         formulas: Mapping[str, Mapping[str, str]] | None = None) -> FillOutcome:
+    """The spend plan filled; ``formulas`` (sheet -> cell -> formula, from ReadResult) keep
+    a formula in a plan cell from being taken for an empty cell."""
     from .spendplan import fill_department, fill_summary
 
-    results = fill_department(dept, profile=profile, overwrite=overwrite)
+    results = fill_department(dept, profile=profile, overwrite=overwrite, formulas=formulas)
     patch = Patch()
     details = []
     for project, result in zip(dept.projects, results, strict=True):

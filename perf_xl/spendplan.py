@@ -17,7 +17,7 @@ conflicts — which a file adapter (openpyxl), a live adapter (xlwings) or :func
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
@@ -305,10 +305,13 @@ def fill_plan(
     project: Project,
     profile: str | Sequence[object] | None = None,
     overwrite: bool = False,
+    formulas: Mapping[str, str] | None = None,
 ) -> FillResult:
     """What filling ``project``'s spend plan would change. The profile is the argument,
     else the project's 支出计划模板 (``plan_profile``), else 序时进度. A list of four
     percentages (e.g. from :func:`plan_from_monthly`) is a custom profile.
+    ``formulas`` (cell -> formula text) are the project sheet's formula cells: a formula
+    counts as written even where the file holds no result for it.
     Does not modify ``project``."""
     name, source, target = _resolve(profile, project)
     result = FillResult(
@@ -322,6 +325,10 @@ def fill_plan(
         overwrite=overwrite,
     )
     olds = [_old_value(project, i) for i in range(len(CHECKPOINTS))]
+    formulas = formulas or {}
+    for i in range(len(CHECKPOINTS)):
+        if olds[i] is None and formulas.get(cell_of(f"plan.{i}")) is not None:
+            olds[i] = formulas[cell_of(f"plan.{i}")] or "（公式）"
     final: list[Decimal | None] = [v if isinstance(v, Decimal) else None for v in olds]
     for i, (cp, old, new) in enumerate(zip(CHECKPOINTS, olds, target, strict=True)):
         cell = cell_of(f"plan.{i}")
@@ -333,7 +340,9 @@ def fill_plan(
             result.changes.append(CellChange(i, cp, cell, old, new))
             final[i] = new  # listed (and counted when lowered) by lines() and fill_summary
             continue
-        what = "不是数字" if isinstance(old, str) else "与模板不同"
+        formula = formulas.get(cell)
+        what = ("是公式" if formula is not None else "不是数字") if isinstance(old, str) else (
+            "是公式，结果与模板不同" if formula is not None else "与模板不同")
         result.conflicts.append(
             Conflict(
                 i, cp, cell, old, new,
@@ -370,6 +379,7 @@ def fill_department(
     dept: Department,
     profile: str | Sequence[object] | None = None,
     overwrite: bool = False,
+    formulas: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[FillResult]:
     """:func:`fill_plan` for every project. A project whose 支出计划模板 cell names no
     profile is not filled; its result carries the ``problem`` (the others go on)."""
@@ -381,7 +391,8 @@ def fill_department(
     results: list[FillResult] = []
     for project in dept.projects:
         try:
-            results.append(fill_plan(project, profile, overwrite))
+            results.append(fill_plan(project, profile, overwrite,
+                                     (formulas or {}).get(project.sheet or "")))
         except PerfXLError as exc:
             results.append(
                 FillResult(

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
     book = FileAdapter(book_path)
     read = read_book(book)
-    filled = fill(read.department)
+    filled = fill(read.department, formulas=read.formulas)
     book.apply(filled.patch)
     step(f"填充支出计划：{filled.message}")
 

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         profile = plan
         for note in notes:
             print("注意：" + note)
-    outcome = fill(dept, profile=profile, overwrite=args.overwrite)
+    outcome = fill(dept, profile=profile, overwrite=args.overwrite, formulas=read.formulas)
     for line in outcome.details:
         print(line)
     for problem in read.problems:

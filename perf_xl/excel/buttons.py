@@ -72,7 +72,7 @@ def fill_spend_plan(book: Any, profile: str | None = None, overwrite: bool = Fal
     """填充支出计划: the empty checkpoints of every project sheet, from its 支出计划模板."""
     adapter = LiveAdapter(book)
     read = read_book(adapter)
-    outcome = fill(read.department, profile=profile, overwrite=overwrite)
+    outcome = fill(read.department, profile=profile, overwrite=overwrite, formulas=read.formulas)
     adapter.apply(outcome.patch)
     # Conflicts, notes and problems first: they need the user; the filled cells are visible.
     filled = [line for r in outcome.results for line in r.lines() if "填入" in line]

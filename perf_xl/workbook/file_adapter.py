@@ -1,4 +1,11 @@
-"""Apply a Patch to a workbook file with openpyxl (keep_vba), then save it atomically.
+"""Apply Patches to a workbook file part by part, then save it atomically.
+
+Reading: every sheet's values come from python-calamine — the reader ``validate``, ``export``
+and ``consolidate`` use — so a formula cell reads as its cached value everywhere; the
+adapter also knows which cells hold formulas (``Grid.formulas``). Patches applied since the
+file was opened show in the grids at once (an operation may read what an earlier one
+wrote), and are written by ``save``: only the parts they touch change (editor.py), every
+other zip member is copied byte for byte.
 
 The live adapter in perf_xl/excel/ applies the same patches to an open workbook through
 xlwings; both render owned sheets from the same SheetSpec.
@@ -9,13 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..errors import WorkbookError
 from . import layout as L
+from .editor import Book, SheetEdits
 from .grid import Grid
-from .patch import MARK_AUTHOR, MARK_COLORS, STYLES, Cell, Formula, Link, Patch, SheetSpec, plain
-from .update import load_for_update, save_atomic
-
-_MARK_FILLS = {c.upper() for c in MARK_COLORS.values()}
-_MARK_RANK = {MARK_COLORS[s].upper(): rank for rank, s in enumerate(("info", "warning", "error"))}
+from .patch import Formula, Link, Patch, SheetSpec
 
 
 class FileAdapter:
@@ -23,207 +28,127 @@ class FileAdapter:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.book = load_for_update(self.path)
-        self._styles: dict[str, dict[str, Any]] = {}
+        self._book: Book | None = Book(self.path)
+        self._rows: dict[str, list[list[Any]]] | None = None
+        self._edits: dict[str, SheetEdits] = {}
+
+    @property
+    def book(self) -> Book:
+        if self._book is None:  # reopened lazily after a save
+            self._book = Book(self.path)
+        return self._book
 
     # -- reading ---------------------------------------------------------------------------
     @property
     def sheet_names(self) -> list[str]:
-        return list(self.book.sheetnames)
+        return list(self.book.sheets)
+
+    def _values(self) -> dict[str, list[list[Any]]]:
+        if self._rows is None:
+            import io
+
+            from python_calamine import CalamineWorkbook
+
+            try:
+                wb = CalamineWorkbook.from_filelike(io.BytesIO(self.book.pkg.data))
+                self._rows = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                              for name in wb.sheet_names}
+            except Exception as exc:  # calamine raises its own types for every kind of damage
+                raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(self.path)) from None
+        return self._rows
 
     def grid(self, name: str) -> Grid:
-        ws = self.book[name]
-        rows = [[_value(c.value) for c in row] for row in ws.iter_rows(
-            min_row=1, max_row=max(ws.max_row, 1), min_col=1, max_col=max(ws.max_column, 1))]
-        return Grid(name, rows)
+        if name not in self.book.sheets:
+            raise WorkbookError(f"没有工作表「{name}」", path=str(self.path))
+        edits = self._edits.get(name)
+        if edits is not None and edits.spec is not None:
+            rows: list[list[Any]] = []
+            formulas: dict[str, str] = {}
+            for cell in edits.spec.cells:
+                _put(rows, formulas, cell.ref, cell.value)
+        else:
+            rows = [list(r) for r in self._values().get(name, [])]
+            formulas = self.book.formulas(name)
+        if edits is not None:
+            for ref, value in edits.values.items():
+                _put(rows, formulas, ref, value)
+        return Grid(name, rows, formulas=formulas)
 
     def grids(self) -> dict[str, Grid]:
         return {name: self.grid(name) for name in self.sheet_names}
 
     # -- writing ---------------------------------------------------------------------------
+    def _sheet(self, name: str) -> SheetEdits:
+        if name not in self.book.sheets and name not in self._edits:
+            raise WorkbookError(f"没有工作表「{name}」", path=str(self.path))
+        return self._edits.setdefault(name, SheetEdits())
+
     def apply(self, patch: Patch) -> None:
         if patch.clear_marks:
             self.clear_marks(patch.clear_marks_in or None)
         for (sheet, ref), value in patch.values.items():
-            self._write(self.book[sheet][ref], value)
+            L.split_a1(ref)  # a bad reference fails here, not halfway through the save
+            self._sheet(sheet).values[ref] = value
         for spec in patch.sheets:
             self.render(spec)
         for mark in patch.marks:
-            self._mark(mark.sheet, mark.cell, mark.severity, mark.message)
-
-    def save(self) -> None:
-        save_atomic(self.book, self.path)
+            if mark.sheet in self.book.sheets or mark.sheet in self._edits:
+                self._sheet(mark.sheet).marks.append(mark)
 
     def clear_marks(self, sheets: tuple[str, ...] | None = None) -> None:
         """Remove every mark a previous run left (on ``sheets`` only, if given); the user's
         own notes and fills stay."""
-        from openpyxl.styles import PatternFill
-
-        for ws in self.book.worksheets:
-            if sheets is not None and ws.title not in sheets:
+        for name in self.sheet_names:
+            if sheets is not None and name not in sheets:
                 continue
-            for cell in list(ws._cells.values()):
-                comment = cell.comment
-                if comment is None:
-                    continue  # every mark has a note (ours, or the user's it kept): the
-                    # builder's own fills in the mark colours (tool labels) are not marks
-                if cell.has_style and _fill_rgb(cell) in _MARK_FILLS:
-                    cell.fill = PatternFill(fill_type=None)
-                if comment.author == MARK_AUTHOR:
-                    cell.comment = None
+            edits = self._sheet(name)
+            if edits.spec is None:
+                edits.clear = True
+            edits.marks.clear()
 
-    def _mark(self, sheet: str, ref: str, severity: str, message: str) -> None:
-        from openpyxl.comments import Comment
-        from openpyxl.styles import PatternFill
-
-        if sheet not in self.book.sheetnames:
-            return
-        cell = self.book[sheet][ref]
-        if type(cell).__name__ == "MergedCell":
-            return
-        color = MARK_COLORS.get(severity, MARK_COLORS["info"])
-        if _MARK_RANK.get(_fill_rgb(cell) or "", -1) < _MARK_RANK[color]:  # the worst one shows
-            cell.fill = PatternFill("solid", fgColor=color)
-        existing = cell.comment
-        if existing is not None and existing.author != MARK_AUTHOR:
-            return  # the user's own note stays; the message is on the findings sheet
-        text = message if existing is None else existing.text + "\n" + message
-        comment = Comment(text, MARK_AUTHOR)
-        comment.width, comment.height = 320, min(60 + 18 * text.count("\n"), 300)
-        cell.comment = comment
-
-    def _write(self, cell, value: Any) -> None:
-        if isinstance(value, Formula):
-            cell.value = value.text
-        elif isinstance(value, Link):
-            from openpyxl.worksheet.hyperlink import Hyperlink
-
-            cell.value = value.text
-            # An in-workbook location, not an external target.
-            cell.hyperlink = Hyperlink(ref=cell.coordinate,
-                                       location=f"{L.quote_sheet(value.sheet)}{value.cell}")
-        elif isinstance(value, str) and value.startswith("="):
-            cell.value = value
-            cell.data_type = "s"  # text that looks like a formula stays text
-        else:
-            cell.value = plain(value)
-
-    # -- owned sheets ------------------------------------------------------------------------
     def render(self, spec: SheetSpec) -> None:
         """Rewrite an owned sheet from its spec (the sheet keeps its place and code name)."""
-        if spec.name in self.book.sheetnames:
-            ws = self.book[spec.name]
-            _clear_sheet(ws)
-        else:
-            ws = self.book.create_sheet(spec.name)
-        for letter, width in spec.widths.items():
-            ws.column_dimensions[letter].width = width
-        for row, height in spec.heights.items():
-            ws.row_dimensions[row].height = height
-        for cell in spec.cells:
-            self._render_cell(ws, cell)
-        for rng in spec.merges:
-            ws.merge_cells(rng)
-        for chart in spec.charts:
-            ws.add_chart(_chart(ws, chart), chart.anchor)
-        ws.freeze_panes = spec.freeze
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.oddFooter.left.text, ws.oddFooter.right.text = "&A", "第 &P 页，共 &N 页"
-        if spec.print_area:
-            ws.print_area = spec.print_area
-        if spec.repeat_row:
-            ws.print_title_rows = f"{spec.repeat_row}:{spec.repeat_row}"
+        self._edits[spec.name] = SheetEdits(spec=spec)
+        if spec.name not in self.book.sheets:
+            self.book.sheets[spec.name] = ""  # placed by the editor on save
 
-    def _render_cell(self, ws, cell: Cell) -> None:
-        target = ws[cell.ref]
-        self._write(target, cell.value)
-        if cell.style:
-            for attr, obj in _openpyxl_style(cell.style).items():
-                setattr(target, attr, obj)
+    def save(self) -> None:
+        book = self.book
+        for name in list(self._edits):
+            if book.sheets.get(name) == "":
+                del book.sheets[name]
+        for name, edits in self._edits.items():
+            if edits.spec is None and not edits.values and not edits.marks and not edits.clear:
+                continue
+            book.edit_sheet(name, edits)
+        book.finish()
+        book.pkg.save(self.path)
+        self._edits.clear()
+        self._book = None
+        self._rows = None
 
 
-def _value(v: Any) -> Any:
-    if isinstance(v, str) and v.startswith("="):
-        return None  # a formula: not an input value
-    return v
+def display_value(value: Any) -> Any:
+    """What a cell shows once a patch value is written (a formula: its cached value)."""
+    if isinstance(value, Formula):
+        return value.cached
+    if isinstance(value, Link):
+        return value.text
+    return value
 
 
-def _fill_rgb(cell) -> str | None:
-    fill = cell.fill
-    if fill is None or fill.fill_type != "solid":
-        return None
-    rgb = fill.fgColor.rgb if fill.fgColor is not None else None
-    return rgb[-6:].upper() if isinstance(rgb, str) else None
+def _put(rows: list[list[Any]], formulas: dict[str, str], ref: str, value: Any) -> None:
+    from .patch import plain
 
-
-def _clear_sheet(ws) -> None:
-    for rng in list(ws.merged_cells.ranges):
-        ws.unmerge_cells(str(rng))
-    ws._cells.clear()
-    ws._hyperlinks = []
-    ws._charts = []
-    ws._images = []
-    ws.row_dimensions.clear()
-    ws.column_dimensions.clear()
-    ws.conditional_formatting = type(ws.conditional_formatting)()
-    ws.print_area = None
-
-
-_STYLE_CACHE: dict[str, dict[str, Any]] = {}
-
-
-def _openpyxl_style(key: str) -> dict[str, Any]:
-    """openpyxl style objects for a STYLES key (XlsxWriter-style properties translated)."""
-    if key in _STYLE_CACHE:
-        return _STYLE_CACHE[key]
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    p = STYLES[key]
-    color = p.get("font_color", "#000000").lstrip("#")
-    out: dict[str, Any] = {
-        "font": Font(name=p.get("font_name"), size=p.get("font_size"), bold=p.get("bold", False),
-                     color="FF" + color, underline="single" if p.get("underline") else None),
-        "alignment": Alignment(horizontal=p.get("align"), vertical="center",
-                               wrap_text=p.get("text_wrap", False)),
-    }
-    if p.get("border"):
-        side = Side(style="thin")
-        out["border"] = Border(left=side, right=side, top=side, bottom=side)
-    if p.get("bg_color"):
-        out["fill"] = PatternFill("solid", fgColor=p["bg_color"].lstrip("#"))
-    if p.get("num_format"):
-        out["number_format"] = p["num_format"]
-    _STYLE_CACHE[key] = out
-    return out
-
-
-def _chart(ws, spec):
-    from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.chart.series import SeriesLabel
-
-    chart = BarChart() if spec.kind == "bar" else LineChart()
-    chart.title = spec.title
-    chart.y_axis.title = spec.y_title
-    chart.width, chart.height = spec.size[0] / 37.8, spec.size[1] / 37.8  # px -> cm
-    for name, values in spec.series:
-        (c1, r1), (c2, r2) = _bounds(values)
-        ref = Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
-        chart.add_data(ref, titles_from_data=False, from_rows=r1 == r2 and c2 > c1)
-        chart.series[-1].tx = SeriesLabel(v=name)
-    (c1, r1), (c2, r2) = _bounds(spec.categories)
-    chart.set_categories(Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2))
-    if spec.kind == "bar":
-        chart.type = "col"
-        chart.legend = None
-    return chart
-
-
-def _bounds(rng: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    first, _, last = rng.partition(":")
-    r1, c1 = L.split_a1(first)
-    r2, c2 = L.split_a1(last or first)
-    return (c1, r1), (c2, r2)
-
+    r, c = L.split_a1(ref)
+    while len(rows) < r:
+        rows.append([])
+    line = rows[r - 1]
+    while len(line) < c:
+        line.append(None)
+    shown = display_value(value)
+    line[c - 1] = plain(shown) if shown is not None else None
+    if isinstance(value, Formula):
+        formulas[ref] = value.text
+    else:
+        formulas.pop(ref, None)

@@ -1,7 +1,8 @@
 """A worksheet as a grid of plain values: what every reader and operation works on.
 
-Loaders: python-calamine (fast, for reading whole workbooks) and, for a workbook already
-open in openpyxl or in Excel, an adapter builds the same Grid. Empty cells are ``None``.
+Loaders: python-calamine (fast, for reading whole workbooks; the file adapter reads with it
+too) and, for a workbook open in Excel, the live adapter builds the same Grid. A formula
+cell reads as its cached value — what the file shows. Empty cells are ``None``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from .safety import check_workbook_file
 class Grid:
     """Values of one sheet, addressed by A1 references (row 1 is index 0)."""
 
-    def __init__(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, name: str, rows: Sequence[Sequence[Any]],
+                 formulas: dict[str, str] | None = None) -> None:
         self.name = name
+        # A formula cell holds its cached value in ``rows``; ``formulas`` says which cells
+        # hold formulas (A1 reference -> formula text), where the reader knows it.
+        self.formulas = formulas or {}
         # Kept as given; "" and blank text read as empty (None) when asked for. Cleaning on
         # access, not up front: readers look at ~200 of a project sheet's ~650 cells.
         self._raw = rows if isinstance(rows, list) else list(rows)
@@ -47,6 +52,10 @@ class Grid:
         line = self._raw[row - 1]
         n = len(line)
         return [_clean(line[c - 1]) if c <= n else None for c in cols]
+
+    def formula(self, ref: str) -> str | None:
+        """The formula of a cell ("=E4+G4"), None for a constant or where unknown."""
+        return self.formulas.get(ref)
 
     def get(self, ref: str) -> Any:
         return self.at(*_split(ref))

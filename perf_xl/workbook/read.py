@@ -34,6 +34,8 @@ class ReadResult:
     department: Department
     problems: list[LayoutProblem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # every sheet, in order
+    # sheet -> cell -> formula text, where the reader knows them (operations.read_book)
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 _SHEET_SEQ = re.compile(r"^(\d{1,4})\s")

@@ -17,6 +17,7 @@ from perf_xl.excel.live import NOTE_PREFIX, LiveAdapter
 from perf_xl.operations import findings_of, read_book, status_text, validate_patch
 from perf_xl.workbook import layout as L
 from perf_xl.workbook.file_adapter import FileAdapter
+from perf_xl.workbook.patch import Patch
 
 NAME = "PerformanceTargets.xlsm"
 
@@ -122,7 +123,7 @@ def test_validate_this_sheet_marks_only_it_and_keeps_the_others(pair):
     on_file = FileAdapter(path)
     everything = read_book(on_file)
     on_file.apply(validate_patch(everything, findings_of(everything), source=NAME))
-    on_file.book[mine]["F15"].value = "≤40万元"
+    on_file.apply(Patch(values={(mine, "F15"): "≤40万元"}))
     read = read_book(on_file, only_sheet=mine)
     findings = findings_of(read)
     on_file.apply(validate_patch(read, findings, source=NAME, only_sheet=mine))

@@ -615,6 +615,8 @@ class FakeRange:
 
     @row_height.setter
     def row_height(self, value: float) -> None:
+        # Excel keeps a row height in whole pixels (0.75 pt at 96 dpi): 31 becomes 30.75.
+        value = int(value * 4 / 3 + 0.5) * 0.75
         for r in range(self._r1, min(self._r2, self._r1 + 5000) + 1):
             self._sheet.row_heights[r] = value
 
@@ -687,6 +689,13 @@ class FakeRange:
         if link is None:
             raise Exception("The cell doesn't seem to contain a hyperlink!")
         return link
+
+
+def excel_column_width(stored: float) -> float:
+    """Excel's ColumnWidth for a file's <col width>: the stored width includes 5 pixels of
+    padding (a width of 6 is stored as 6.7109375), Excel shows characters of 7 pixels."""
+    pixels = int((256 * stored + int(128 / 7)) / 256 * 7)
+    return int((pixels - 5) / 7 * 100 + 0.5) / 100 if pixels > 5 else 0
 
 
 def _width_points(width: float) -> float:
@@ -1100,7 +1109,7 @@ def _load_sheet(sheet: FakeSheet, ws, shown: list[list[Any]]) -> None:
         if dim.width:
             first = column_index_from_string(letter)
             for col in range(dim.min or first, (dim.max or first) + 1):
-                sheet.col_widths[col] = dim.width
+                sheet.col_widths[col] = excel_column_width(dim.width)
     for r, dim in ws.row_dimensions.items():
         if dim.height:
             sheet.row_heights[r] = dim.height

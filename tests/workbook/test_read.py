@@ -3,10 +3,10 @@ import shutil
 import openpyxl
 import pytest
 from support.samples import sample_department
+from support.user_edit import edited as updating
 
 from perf_xl.workbook import layout as L
 from perf_xl.workbook.read import read_workbook
-from perf_xl.workbook.update import updating
 
 
 def test_build_then_read_gives_the_same_model(sample_book):

@@ -117,8 +117,7 @@ def test_a_fixed_cell_loses_its_mark(example_book, tmp_path):
 
 def test_validate_write_keeps_a_users_own_note(example_book, tmp_path):
     from openpyxl.comments import Comment
-
-    from perf_xl.workbook.update import updating
+    from support.user_edit import edited as updating
 
     path = tmp_path / "book.xlsm"
     shutil.copy(example_book, path)
@@ -133,7 +132,7 @@ def test_validate_write_keeps_a_users_own_note(example_book, tmp_path):
 
 
 def test_broken_sheets_become_findings_not_crashes(sample_book, tmp_path):
-    from perf_xl.workbook.update import updating
+    from support.user_edit import edited as updating
 
     path = tmp_path / "book.xlsm"
     shutil.copy(sample_book, path)

@@ -1,0 +1,300 @@
+"""A workbook package edited part by part: parse only the parts that change, copy the rest.
+
+A .xlsx/.xlsm file is a zip of XML parts tied together by relationships (OPC). Editing it
+the way Excel-grade tools do means: open the zip, parse the few parts an update changes
+(one sheet's XML, its comments and VML, styles.xml, sharedStrings.xml …), write them back,
+and copy every other member as it is — the same compressed bytes, in the same order.
+``Package`` does exactly that; docs/writer.md says why no library was used.
+
+Hostile input: the package is checked first (safety.check_workbook_file: size limits, no
+DTD); every CRC is verified before anything is written; XML is parsed by lxml with entity
+resolution, network access and huge trees switched off.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import struct
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from ..atomic import atomic_target
+from ..errors import WorkbookError
+from .safety import check_workbook_file
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+M = f"{{{NS_MAIN}}}"
+R_ID = f"{{{NS_R}}}id"
+
+REL_OFFICE = NS_R + "/officeDocument"
+REL_WORKSHEET = NS_R + "/worksheet"
+REL_STYLES = NS_R + "/styles"
+REL_SST = NS_R + "/sharedStrings"
+REL_CALC_CHAIN = NS_R + "/calcChain"
+REL_COMMENTS = NS_R + "/comments"
+REL_VML = NS_R + "/vmlDrawing"
+REL_DRAWING = NS_R + "/drawing"
+REL_CHART = NS_R + "/chart"
+
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+CT_SST = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+# No entities, no DTD, no network, no trees past libxml2's default limits.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          load_dtd=False, dtd_validation=False)
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_DATA_DESCRIPTOR = 0x08
+
+
+def parse_xml(data: bytes, name: str = "") -> etree._Element:
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"工作簿已损坏：{name} 不是有效的 XML（{exc}）") from None
+    if root is None:
+        raise WorkbookError(f"工作簿已损坏：{name} 是空的")
+    return root
+
+
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def xml_bytes(root: etree._Element, declaration: bool = True) -> bytes:
+    return (_DECLARATION if declaration else b"") + etree.tostring(root, encoding="UTF-8")
+
+
+def rels_name(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def resolve(source_part: str, target: str) -> str:
+    """The part name a relationship target of ``source_part`` points at."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+def relative(source_part: str, part: str) -> str:
+    return posixpath.relpath(part, posixpath.dirname(source_part) or ".")
+
+
+class Rels:
+    """The relationships of one part (created empty when the part has none)."""
+
+    def __init__(self, pkg: Package, part: str) -> None:
+        self.pkg, self.part, self.name = pkg, part, rels_name(part)
+        if pkg.exists(self.name):
+            self.root = pkg.xml(self.name)
+        else:
+            self.root = etree.Element(f"{{{NS_PKG}}}Relationships", nsmap={None: NS_PKG})
+
+    def __iter__(self) -> Iterator[etree._Element]:
+        return iter(self.root.findall(f"{{{NS_PKG}}}Relationship"))
+
+    def target(self, rid: str) -> str | None:
+        for rel in self:
+            if rel.get("Id") == rid and rel.get("TargetMode") != "External":
+                return resolve(self.part, rel.get("Target", ""))
+        return None
+
+    def of_type(self, rel_type: str) -> list[tuple[str, str]]:
+        """(id, part) of every internal relationship of a type."""
+        return [(rel.get("Id", ""), resolve(self.part, rel.get("Target", ""))) for rel in self
+                if rel.get("Type") == rel_type and rel.get("TargetMode") != "External"]
+
+    def add(self, rel_type: str, part: str) -> str:
+        ids = {rel.get("Id") for rel in self}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        rid = f"rId{n}"
+        etree.SubElement(self.root, f"{{{NS_PKG}}}Relationship", Id=rid, Type=rel_type,
+                         Target=relative(self.part, part))
+        self.pkg.put_xml(self.name, self.root)
+        return rid
+
+    def remove(self, rid: str) -> None:
+        for rel in self:
+            if rel.get("Id") == rid:
+                self.root.remove(rel)
+        if len(self.root):
+            self.pkg.put_xml(self.name, self.root)
+        elif self.pkg.exists(self.name):
+            self.pkg.remove(self.name)
+
+
+class Package:
+    """The zip members of a workbook; ``save`` writes changed parts and copies the rest."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.kind = check_workbook_file(self.path)
+        try:
+            self.data = self.path.read_bytes()
+            self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+            bad = self._zip.testzip()  # every CRC, before anything is written
+        except WorkbookError:
+            raise
+        except Exception as exc:
+            raise WorkbookError(f"工作簿已损坏，无法解压：{exc}", path=str(self.path)) from None
+        if bad is not None:
+            raise WorkbookError(f"工作簿已损坏：{bad} 校验失败", path=str(self.path))
+        self._infos = {i.filename: i for i in self._zip.infolist()}
+        self._order = [i.filename for i in self._zip.infolist()]
+        self._new: dict[str, bytes] = {}
+        self._trees: dict[str, etree._Element] = {}
+        self._dirty: set[str] = set()
+        self._removed: set[str] = set()
+        self._added: list[str] = []
+        self._bare: set[str] = set()  # parts written without an XML declaration
+
+    # -- members -------------------------------------------------------------------------------
+    def exists(self, name: str) -> bool:
+        return name not in self._removed and (
+            name in self._infos or name in self._new or name in self._dirty)
+
+    def names(self) -> list[str]:
+        return [n for n in self._order + self._added if self.exists(n)]
+
+    def read(self, name: str) -> bytes:
+        if name in self._dirty:
+            # A part keeps what it had: VML drawings come without an XML declaration.
+            bare = name in self._bare or (name not in self._infos and name.endswith(".vml"))
+            return xml_bytes(self._trees[name], declaration=not bare)
+        if name in self._new:
+            return self._new[name]
+        if name in self._removed or name not in self._infos:
+            raise WorkbookError(f"工作簿已损坏：缺少 {name}", path=str(self.path))
+        return self._zip.read(name)
+
+    def xml(self, name: str) -> etree._Element:
+        """The parsed part (parsed once; changes to it are saved after ``put_xml``)."""
+        if name not in self._trees:
+            data = self.read(name)
+            if data.lstrip()[:5] != b"<?xml":
+                self._bare.add(name)
+            self._trees[name] = parse_xml(data, name)
+        return self._trees[name]
+
+    def put_xml(self, name: str, root: etree._Element) -> None:
+        self._trees[name] = root
+        self._dirty.add(name)
+        self._new.pop(name, None)
+        self._track(name)
+
+    def put(self, name: str, data: bytes) -> None:
+        self._new[name] = data
+        self._dirty.discard(name)
+        self._trees.pop(name, None)
+        self._track(name)
+
+    def _track(self, name: str) -> None:
+        self._removed.discard(name)
+        if name not in self._infos and name not in self._added:
+            self._added.append(name)
+
+    def remove(self, name: str) -> None:
+        self._removed.add(name)
+        self._new.pop(name, None)
+        self._dirty.discard(name)
+        self._trees.pop(name, None)
+        if name in self._added:
+            self._added.remove(name)
+        ct = self.content_types()
+        for o in ct.findall(f"{{{NS_CT}}}Override"):
+            if o.get("PartName") == "/" + name:
+                ct.remove(o)
+                self.put_xml("[Content_Types].xml", ct)
+
+    def changed(self) -> list[str]:
+        """Members that will not be copied as they are (written, added or removed)."""
+        edited = {n for n in set(self._new) | self._dirty
+                  if n not in self._infos or self.read(n) != self._zip.read(n)}
+        return sorted(edited | (self._removed & set(self._infos)))
+
+    def free_name(self, pattern: str) -> str:
+        """The first unused part name of a numbered pattern such as "xl/comments{}.xml"."""
+        n = 1
+        while self.exists(pattern.format(n)):
+            n += 1
+        return pattern.format(n)
+
+    # -- content types -----------------------------------------------------------------------
+    def content_types(self) -> etree._Element:
+        return self.xml("[Content_Types].xml")
+
+    def add_part(self, name: str, root_or_data: etree._Element | bytes, content_type: str) -> None:
+        """A new part, declared in [Content_Types].xml (an Override, or the extension's
+        Default when that is what the type needs)."""
+        if isinstance(root_or_data, bytes):
+            self.put(name, root_or_data)
+        else:
+            self.put_xml(name, root_or_data)
+        ct = self.content_types()
+        ext = name.rsplit(".", 1)[-1].lower()
+        for d in ct.findall(f"{{{NS_CT}}}Default"):
+            if (d.get("Extension") or "").lower() == ext and d.get("ContentType") == content_type:
+                return
+        if ext == "vml":  # VML parts are declared by extension, as Excel does
+            etree.SubElement(ct, f"{{{NS_CT}}}Default", Extension="vml", ContentType=content_type)
+            ct.insert(0, ct[-1])
+        else:
+            etree.SubElement(ct, f"{{{NS_CT}}}Override", PartName="/" + name,
+                             ContentType=content_type)
+        self.put_xml("[Content_Types].xml", ct)
+
+    # -- writing -------------------------------------------------------------------------------
+    def save(self, target: str | Path | None = None) -> None:
+        """Write the package atomically: changed parts re-deflated, every other member
+        copied as the same compressed bytes, all in the original order, new parts last."""
+        target = Path(target) if target is not None else self.path
+        with (atomic_target(target) as tmp, open(tmp, "wb") as fh,
+              zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out):
+            for name in self._order:
+                if name in self._removed:
+                    continue
+                info = self._infos[name]
+                if (name in self._new or name in self._dirty) and (
+                        self.read(name) != self._zip.read(name)):
+                    self._write_new(out, name, info.date_time, info.external_attr)
+                else:  # untouched, or changed and changed back
+                    self._copy_raw(out, info)
+            for name in self._added:
+                self._write_new(out, name, _FIXED_TIME, 0o600 << 16)
+
+    def _write_new(self, out: zipfile.ZipFile, name: str, when, attr: int) -> None:
+        info = zipfile.ZipInfo(name, date_time=when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = attr
+        out.writestr(info, self.read(name))
+
+    def _copy_raw(self, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """The member's compressed bytes as they are (no inflate, no deflate)."""
+        head = self.data[info.header_offset:info.header_offset + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise WorkbookError(f"工作簿已损坏：{info.filename} 的文件头无效", path=str(self.path))
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = info.header_offset + 30 + name_len + extra_len
+        raw = self.data[start:start + info.compress_size]
+        clone = copy.copy(info)
+        clone.flag_bits &= ~_DATA_DESCRIPTOR  # sizes and CRC go into the local header
+        clone.header_offset = out.fp.tell()
+        out.fp.write(clone.FileHeader())
+        out.fp.write(raw)
+        out.filelist.append(clone)
+        out.NameToInfo[clone.filename] = clone
+        out.start_dir = out.fp.tell()
+        out._didModify = True
