@@ -109,7 +109,8 @@ def write_track_docx(dept: Department, results: list[ProjectResult], path: str |
                 [p.budget, t.adjusted_budget if t.adjusted_budget is not None else p.budget, r.executed,
                  _pct(r.execution_rate), cfg.execution_weight, r.execution_score, ("", 2)],
                 ["年度总体目标", (p.goal, 7)],
-                ["一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "分值", "得分", "偏差原因分析及改进措施"],
+                ["一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "分值", "得分",
+                 "偏差原因分析及改进措施"],
             ]
             for i in r.indicators:
                 it = indicator_track(p, i.index)

@@ -168,8 +168,9 @@ def test_text_in_the_executed_cell_is_a_finding_with_its_cell(example_book, tmp_
 
 
 def test_a_qualitative_score_outside_its_band_is_pt703(example_book, tmp_path):
-    from perf_xl.workbook.build import build_workbook
     from support.example import example_department
+
+    from perf_xl.workbook.build import build_workbook
 
     dept = example_department()
     dept.projects[0].indicators[4].value = "有效化解矛盾"

@@ -92,14 +92,14 @@ def test_write_keeps_everything_else(year):
         p.track = None
         for i in p.indicators:
             i.track = None
-    assert after.content() == Department_content(before)
+    assert after.content() == content_after_build(before)
     with zipfile.ZipFile(book) as z, zipfile.ZipFile(book.with_name("pristine.xlsm")) as e:
         assert z.read("xl/vbaProject.bin") == e.read("xl/vbaProject.bin")
         assert sorted(n for n in z.namelist() if "vmlDrawing" in n) == sorted(
             n for n in e.namelist() if "vmlDrawing" in n)
 
 
-def Department_content(dept):  # noqa: N802 - the model's content as the reader gives it back
+def content_after_build(dept):
     import tempfile
     from pathlib import Path
 
