@@ -149,3 +149,64 @@ def test_docx_exports(year, tmp_path):
         doc = Document(str(out))
         assert len(doc.tables) == 39
         assert sum(1 for p in doc.paragraphs if p.text == title) == 39
+
+
+def test_consolidate_counts_lights_scores_and_grades(year, example_book, tmp_path):
+    book, mon, ev = year
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(book, inbox / "a.xlsm")
+    shutil.copy(example_book, inbox / "b.xlsm")  # a unit that has not monitored yet
+    r = cli("consolidate", inbox, "--format", "json")
+    data = json.loads(r.stdout)["lifecycle"]
+    [unit_a, unit_b] = data["by_unit"]
+    assert unit_a["monitored"] == len(mon) and unit_a["month"] == 6
+    assert unit_a["lights"] == dict(Counter(p["light"] for p in mon if p["light"]), **{
+        k: 0 for k in ("red", "yellow", "green", "blue") if k not in {p["light"] for p in mon}})
+    assert sum(unit_a["budget_lights"].values()) == sum(1 for p in mon if p["budget_light"])
+    assert unit_a["evaluated"] == sum(1 for p in ev if p["total"] is not None)
+    totals = [p["total"] for p in ev if p["total"] is not None]
+    assert unit_a["average_score"] == pytest.approx(round(sum(totals) / len(totals), 2))
+    assert unit_a["grades"] == {g: sum(1 for p in ev if p["grade"] == g) for g in ("优", "良", "中", "差")}
+    assert unit_b["monitored"] == 0 and unit_b["evaluated"] == 0 and unit_b["average_score"] is None
+    lines = {row["资金来源"]: row for row in data["by_line"]}
+    assert sum(row["monitored"] for row in lines.values()) == len(mon)
+    table = cli("consolidate", inbox)
+    assert "运行监控与绩效自评（按单位）" in table.stdout
+
+
+def test_udfs_equal_the_cli(year):
+    from perf_xl.excel.udfs import PT_LIGHT, PT_SCORE
+    from perf_xl.model import IndicatorTrack
+    from perf_xl.lifecycle.lights import LIGHT_LABELS
+
+    book, mon, ev = year
+    dept = load(book).department
+    checked = 0
+    for p, m, e in zip(dept.projects, mon, ev, strict=True):
+        for ind, mi, ei in zip(p.indicators, m["indicators"], e["indicators"], strict=True):
+            t = ind.track or IndicatorTrack()
+            light = PT_LIGHT(ind.value, _cell(t.progress), 6, ind.level3, ind.level1 or "产出指标")
+            assert light == LIGHT_LABELS.get(mi["light"] or "", ""), (p.sheet, ind.level3)
+            score = PT_SCORE(ind.value, _cell(t.actual), ei["weight"], t.score and float(t.score),
+                             ind.level3, ind.level1 or "产出指标")
+            if isinstance(score, str) and score.startswith("得分应在"):
+                # the CLI gives no score and reports PT703 for that indicator
+                assert ei["score"] is None
+                assert any(f["code"] == "PT703" and f["indicator"] == ei["index"] for f in e["findings"])
+            else:
+                assert score == (ei["score"] if ei["score"] is not None else ""), (p.sheet, ind.level3)
+            checked += 1
+    assert checked > 200
+    # ranges broadcast like Excel's own arithmetic
+    assert PT_LIGHT([["≥100 件"], ["≤40 天"]], [[50], [45]], 6) == [["绿灯"], ["红灯"]]
+    assert PT_SCORE("有效提升", "部分达成", 10, 9) == "得分应在 [6, 8) 之间"
+    assert PT_LIGHT("≥100 件", 50, 13) == "月份应为 1–12 的整数"
+
+
+def _cell(text):
+    """A reported figure as the cell holds it (numbers are numbers)."""
+    from perf_xl.lifecycle.judge import number
+
+    n = number(text)
+    return float(n) if n is not None else text
