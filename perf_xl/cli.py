@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the exit flush quiet
         return 0
+    finally:
+        from .atomic import release_all
+
+        release_all()  # the workbook locks of an update end with the command
 
 
 def _utf8_streams() -> None:

@@ -25,6 +25,7 @@ import contextlib
 import gc
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -141,29 +142,100 @@ def _ignored(path: Path) -> bool:
     return path.name.startswith((".", "~$")) or path.name in IGNORED_NAMES
 
 
-def collect(args: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[tuple[Path, str]]:
+class Found(tuple):
+    """(path, name shown) of one file to consolidate; ``reason`` (Chinese) when it is listed
+    but not read: a symbolic link leaving the folder, a dangling link, an unreadable entry."""
+
+    reason: str | None
+
+    def __new__(cls, path: Path, name: str, reason: str | None = None) -> Found:
+        self = super().__new__(cls, (path, name))
+        self.reason = reason
+        return self
+
+
+def collect(args: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[Found]:
     """The files to consolidate, as (path, name shown): each file named, and every file in
     each folder named (recursively, natural order). A named path that does not exist is
-    kept: reading it reports it as skipped. ``exclude``: files never taken (the output)."""
+    kept: reading it reports it as skipped. ``exclude``: files never taken (the output).
+    In a folder, symbolic links are not followed out of it, links inside it are not
+    counted twice, and dangling links and unreadable entries are listed with a reason."""
     excluded = {_key(Path(p)) for p in exclude}
-    found: list[tuple[Path, str]] = []
+    found: list[Found] = []
     seen: set[str] = set()
     for arg in args:
         root = Path(arg)
-        if root.is_dir():
-            files = [p for p in root.rglob("*") if p.is_file() and not _ignored(p)
-                     and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1])]
-            files.sort(key=lambda p: _natural(p.relative_to(root).as_posix()))
-            items = [(p, p.relative_to(root).as_posix()) for p in files]
-        else:
-            items = [(root, str(arg))]
-        for path, name in items:
-            key = _key(path)
+        items = _scan_folder(root) if root.is_dir() else [Found(root, str(arg))]
+        for item in items:
+            if item.reason is not None:  # listed, never read: not a duplicate of anything
+                found.append(item)
+                continue
+            key = _key(item[0])
             if key in excluded or key in seen:
                 continue
             seen.add(key)
-            found.append((path, name))
+            found.append(item)
     return found
+
+
+def _scan_folder(root: Path) -> list[Found]:
+    real_root = os.path.realpath(root)
+    items: list[Found] = []
+
+    def listed(path: Path, reason: str | None = None) -> None:
+        items.append(Found(path, path.relative_to(root).as_posix(), reason))
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        with contextlib.suppress(ValueError):
+            listed(where, f"无法读取文件夹（{exc.strerror or exc}），其中的文件未计入")
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
+        base = Path(folder)
+        rel_parts = base.relative_to(root).parts
+        if any(part.startswith(".") for part in rel_parts):
+            dirs[:] = []
+            continue
+        for d in list(dirs):
+            link = base / d
+            if link.is_symlink() and not d.startswith("."):
+                reason = _link_reason(link, real_root, folder=True)
+                listed(link, reason)
+        for name in files:
+            path = base / name
+            if _ignored(path):
+                continue
+            if path.is_symlink():
+                reason = _link_reason(path, real_root, folder=False)
+                listed(path, reason)
+                continue
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                listed(path, f"无法读取（{exc.strerror or exc}）")
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                listed(path, "不是普通文件（管道、设备或套接字），未读取")
+            elif not os.access(path, os.R_OK):
+                listed(path, "没有读取权限，未计入")
+            else:
+                listed(path)
+    items.sort(key=lambda f: _natural(f[1]))
+    return items
+
+
+def _link_reason(link: Path, real_root: str, *, folder: bool) -> str:
+    """Why a symbolic link in the folder is listed but not read: it leaves the folder, dangles,
+    or points inside it (what it points at is read where it is)."""
+    target = os.path.realpath(link)
+    shown = os.readlink(link)
+    if not os.path.exists(target):
+        return f"符号链接指向的文件不存在（{shown}），未计入"
+    inside = os.path.commonpath([real_root, target]) == real_root
+    if not inside:
+        return f"符号链接指向汇总文件夹之外（{shown}），为免把其他单位的文件计入，未读取"
+    where = "文件夹" if folder else "文件"
+    return f"指向汇总文件夹内{where}的符号链接（{shown}），已按原位置计入，不重复计算"
 
 
 def _key(path: Path) -> str:
@@ -327,8 +399,13 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
         if progress:
             progress(done, len(files), files[index][1])
 
+    for i, item in enumerate(files):  # listed with a reason, never read
+        reason = getattr(item, "reason", None)
+        if reason:
+            arrived(i, Skipped(item[0], item[1], reason))
     if jobs > 1:
-        _read_pool(files, config, jobs, arrived)
+        _read_pool([f for f in files if not getattr(f, "reason", None)], config, jobs, arrived,
+                   [i for i, f in enumerate(files) if not getattr(f, "reason", None)])
     for i, (path, name) in enumerate(files):  # serially: all files, or those a broken pool left
         if results[i] is None:
             arrived(i, read_one(path, name, config))
@@ -336,7 +413,7 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
 
 
 def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,
-               arrived: Callable[[int, Input | Skipped], None]) -> None:
+               arrived: Callable[[int, Input | Skipped], None], indexes: list[int]) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -356,7 +433,8 @@ def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,
     gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=gc.disable)
     try:
-        futures = [pool.submit(_read_job, (i, path, name, config)) for i, (path, name) in enumerate(files)]
+        futures = [pool.submit(_read_job, (i, path, name, config))
+                   for i, (path, name) in zip(indexes, files, strict=True)]
         for future in as_completed(futures):
             try:
                 index, entry = future.result()

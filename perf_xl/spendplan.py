@@ -364,6 +364,18 @@ def fill_plan(
             value = low
         if high is not None and value > high and (low is None or high >= low):
             value = high
+        if value > HUNDRED or value < 0:
+            # Keeping the plan cumulative would need an impossible value (a 3000% typed
+            # before it): never written, the user must correct the value they typed.
+            cell = cell_of(f"plan.{i}")
+            result.conflicts.append(
+                Conflict(
+                    i, cp, cell, "", new,
+                    f"{cp}（{cell}）为空；为使累计进度不减需填入 {pct_text(value)}，"
+                    f"累计进度不能超过 100%（也不能为负），未填写：请先改正已填写的进度",
+                )
+            )
+            continue
         if value != new:
             result.notes.append(
                 f"{cp} 按模板「{name}」应为 {pct_text(new)}，"

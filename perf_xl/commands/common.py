@@ -24,16 +24,31 @@ def progress_console():
     return Console(stderr=True)
 
 
-def open_source(path: str | Path, *, write: bool):
+FORCE_HELP = "即使文件正被 Excel/WPS/LibreOffice 打开（有 ~$… 或 .~lock…# 锁文件）也写入"
+
+
+def open_for_update(path: str | Path, *, force: bool = False, dry_run: bool = False):
+    """A workbook opened for an in-place update: locked (one writer at a time, not while
+    another program has it open unless ``force``) and its identity recorded, so that the
+    save refuses to overwrite a change made meanwhile (perf_xl.atomic)."""
+    from ..atomic import begin_update
+    from ..workbook.file_adapter import FileAdapter
+
+    p = require_workbook(path)
+    if not dry_run:
+        begin_update(p, force=force)
+    return FileAdapter(p)
+
+
+def open_source(path: str | Path, *, write: bool, force: bool = False):
     """(ReadResult, FileAdapter or None): a workbook opened for an update when ``write``,
     else any source read into the model (text, JSON, Word or workbook)."""
     from ..workbook.read import ReadResult
 
     if write:
         from ..operations import read_book
-        from ..workbook.file_adapter import FileAdapter
 
-        book = FileAdapter(require_workbook(path))
+        book = open_for_update(path, force=force)
         return read_book(book), book
     from ..sources import load
 

@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "换算为 3月底/6月底/10月底/12月底 的累计比例；须同时用 --project 指定项目")
     p.add_argument("--project", metavar="序号或编码", help="只填写这个项目（序号、项目编码或工作表名）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要填写的内容，不修改文件")
+    from .common import FORCE_HELP
+
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(run=run)
 
 
@@ -36,11 +39,9 @@ def _find_project(dept, key: str):
 
 def run(args: argparse.Namespace) -> int:
     from ..operations import fill, read_book
-    from ..workbook.file_adapter import FileAdapter
-    from .common import require_workbook
+    from .common import open_for_update
 
-    path = require_workbook(args.file)
-    book = FileAdapter(path)
+    book = open_for_update(args.file, force=args.force, dry_run=args.dry_run)
     read = read_book(book)
     dept = read.department
     profile: object = args.profile
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"（试运行，未修改文件）{outcome.message}")
         return 0
     if outcome.patch:
+        read.check_patch_cells(outcome.patch.values, args.file)
         book.apply(outcome.patch)
         book.save()
     print(outcome.message + ("" if outcome.patch else "（文件未改动）"))

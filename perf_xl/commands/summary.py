@@ -15,6 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="主工作簿 .xlsm、绩效文本 .txt 或模型 .json")
     p.add_argument("--write", action="store_true", help="重建工作簿中的「汇总」工作表（原地安全保存）")
     p.add_argument("--format", choices=("table", "json"), default="table", help="输出格式")
+    from .common import FORCE_HELP
+
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(run=run)
 
 
@@ -23,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..summary import LINE_COLUMNS, summarize
     from .common import open_source
 
-    read, book = open_source(args.file, write=args.write)
+    read, book = open_source(args.file, write=args.write, force=args.force)
     findings = [f.to_dict() for f in findings_of(read)]
     result = summarize(read.department, findings)
     if args.write:

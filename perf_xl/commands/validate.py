@@ -30,6 +30,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--write", action="store_true",
                    help="把结果写回工作簿：重建「校验结果」（带跳转链接），给有问题的单元格着色并加批注；"
                         "上次的标记先清除，手工输入的内容不变")
+    from .common import FORCE_HELP
+
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(run=run)
 
 
@@ -39,11 +42,13 @@ def run(args: argparse.Namespace) -> int:
     from .common import open_source
 
     config = load_config(args.config)
-    read, book = open_source(args.file, write=args.write)
+    read, book = open_source(args.file, write=args.write, force=args.force)
     dept = read.department
     findings = findings_of(read, config)
     if args.write:
-        book.apply(validate_patch(read, findings, source=Path(args.file).name))
+        patch = validate_patch(read, findings, source=Path(args.file).name)
+        read.check_patch_cells(patch.values, args.file)
+        book.apply(patch)
         book.save()
     if args.format == "json":
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))

@@ -48,6 +48,9 @@ def read_docx(path: str | os.PathLike[str]) -> Department:
 
 
 def _open(src: Path) -> Any:
+    from ..workbook.safety import check_docx_package, require_regular_file
+
+    require_regular_file(src, ImportError_)  # a FIFO or device would block read_bytes()
     try:
         data = src.read_bytes()
     except FileNotFoundError:
@@ -77,6 +80,7 @@ def _open(src: Path) -> Any:
             "可能是其他类型的文件改了扩展名",
             path=str(src),
         )
+    check_docx_package(io.BytesIO(data), src)  # a zip bomb is refused before it inflates
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree

@@ -35,6 +35,8 @@ def funds_add_up(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
             return
     if pr.budget is None or (pr.fiscal is None and pr.other is None):
         return
+    if not all(v.is_finite() for v in (pr.budget, pr.fiscal, pr.other) if v is not None):
+        return  # "NaN"/"Infinity" from a source that let it through: PT202 names it
     fiscal, other = pr.fiscal or Decimal(0), pr.other or Decimal(0)
     total = fiscal + other
     if abs(total - pr.budget) > TOLERANCE:
@@ -51,6 +53,8 @@ def budget_readable(p: ProjectFacts, ctx: Context) -> Iterator[Hit]:
         yield Hit(f"预算数「{text}」不是数字：应填写金额（万元），如 100.00", "budget", found=text)
     elif pr.budget is None:
         yield Hit("预算数为空：应填写金额（万元）", "budget")
+    elif not pr.budget.is_finite():
+        yield Hit(f"预算数「{pr.budget}」不是数字：应填写金额（万元），如 100.00", "budget", found=str(pr.budget))
     elif pr.budget < 0:
         yield Hit(f"预算数 {_wan(pr.budget)} 为负数", "budget", found=decimal_text(pr.budget))
 

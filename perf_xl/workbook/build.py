@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__, indicator_tree
-from ..atomic import atomic_target
+from ..atomic import atomic_target, write_errors
 from ..model import FUNDING_LINES, Department, Project
 from ..spendplan import PROFILE_NAMES as PLAN_PROFILES
 from ..summary import planned_spend
@@ -87,7 +87,8 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
     sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
                    L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
     code_names = [f"Sheet{i}" for i in range(1, len(sheet_names) + 1)]
-    vba = vba_project_bin(code_names, project_modules(macros), project_id)
+    with write_errors(path):  # the VBA project is made in a scratch folder (a full disk there too)
+        vba = vba_project_bin(code_names, project_modules(macros), project_id)
 
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,

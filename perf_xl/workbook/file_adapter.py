@@ -30,6 +30,7 @@ class FileAdapter:
         self.path = Path(path)
         self._book: Book | None = Book(self.path)
         self._rows: dict[str, list[list[Any]]] | None = None
+        self._merges: dict[str, list[tuple[int, int, int, int]]] = {}
         self._edits: dict[str, SheetEdits] = {}
 
     @property
@@ -51,8 +52,11 @@ class FileAdapter:
 
             try:
                 wb = CalamineWorkbook.from_filelike(io.BytesIO(self.book.pkg.data))
-                self._rows = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                              for name in wb.sheet_names}
+                sheets = {name: wb.get_sheet_by_name(name) for name in wb.sheet_names}
+                self._rows = {name: s.to_python(skip_empty_area=False) for name, s in sheets.items()}
+                self._merges = {name: [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                                       for (r1, c1), (r2, c2) in (s.merged_cell_ranges or ())]
+                                for name, s in sheets.items()}
             except Exception as exc:  # calamine raises its own types for every kind of damage
                 raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(self.path)) from None
         return self._rows
@@ -72,7 +76,7 @@ class FileAdapter:
         if edits is not None:
             for ref, value in edits.values.items():
                 _put(rows, formulas, ref, value)
-        return Grid(name, rows, formulas=formulas)
+        return Grid(name, rows, formulas=formulas, merges=self._merges.get(name, []))
 
     def grids(self) -> dict[str, Grid]:
         return {name: self.grid(name) for name in self.sheet_names}

@@ -14,18 +14,21 @@ from typing import Any
 
 from ..errors import WorkbookError
 from . import layout as L
-from .safety import check_workbook_file
+from .safety import check_workbook_file, sheet_too_large
 
 
 class Grid:
     """Values of one sheet, addressed by A1 references (row 1 is index 0)."""
 
     def __init__(self, name: str, rows: Sequence[Sequence[Any]],
-                 formulas: dict[str, str] | None = None) -> None:
+                 formulas: dict[str, str] | None = None,
+                 merges: Sequence[tuple[int, int, int, int]] | None = None) -> None:
         self.name = name
         # A formula cell holds its cached value in ``rows``; ``formulas`` says which cells
         # hold formulas (A1 reference -> formula text), where the reader knows it.
         self.formulas = formulas or {}
+        # Merged ranges as 1-based (first row, first col, last row, last col); None: unknown.
+        self.merges = list(merges) if merges is not None else None
         # Kept as given; "" and blank text read as empty (None) when asked for. Cleaning on
         # access, not up front: readers look at ~200 of a project sheet's ~650 cells.
         self._raw = rows if isinstance(rows, list) else list(rows)
@@ -74,6 +77,14 @@ class Grid:
 
     def is_empty(self) -> bool:
         return all(_clean(v) is None for row in self._raw for v in row)
+
+    def merged_into(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged range that covers (row, col) without starting there (such a cell
+        shows nothing and cannot be written), or None."""
+        for r1, c1, r2, c2 in self.merges or ():
+            if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
+                return r1, c1, r2, c2
+        return None
 
     def find(self, text: str, max_row: int = 60, max_col: int = 12) -> str | None:
         """The first cell (row by row) whose compacted text equals ``text``."""
@@ -134,8 +145,14 @@ def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | N
             if wanted is not None and not wanted(name):
                 continue
             sheet = book.get_sheet_by_name(name)
+            end = sheet.end or (0, 0)
+            reason = sheet_too_large(end[0] + 1, end[1] + 1)
+            if reason:
+                raise WorkbookError(f"工作表「{name}」{reason}，拒绝读取", path=str(path))
             rows = sheet.to_python(skip_empty_area=False)
-            grids[name] = Grid(name, rows)  # skip_empty_area=False: row 0 is row 1
+            merges = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                      for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ())]
+            grids[name] = Grid(name, rows, merges=merges)  # skip_empty_area=False: row 0 is row 1
     except WorkbookError:
         raise
     except Exception as exc:  # calamine raises its own types for every kind of damage

@@ -7,7 +7,9 @@ PT502 problem naming the cell where a caption was expected and where it is now.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -36,6 +38,23 @@ class ReadResult:
     sheets: list[str] = field(default_factory=list)  # every sheet, in order
     # sheet -> cell -> formula text, where the reader knows them (operations.read_book)
     formulas: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Merged ranges of each project sheet (when the loader knows them): a patch must not
+    # write into a merged cell that is not the range's first (see check_patch_cells).
+    merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+
+    def check_patch_cells(self, cells: Iterable[tuple[str, str]], path: str | Path | None = None) -> None:
+        """Refuse (exit 2, naming sheet and cell) to write where a user merged cells."""
+        for sheet, ref in cells:
+            ranges = self.merges.get(sheet)
+            if not ranges:
+                continue
+            row, col = L.split_a1(ref)
+            hit = Grid(sheet, [], merges=ranges).merged_into(row, col)
+            if hit:
+                span = f"{L.a1(hit[0], hit[1])}:{L.a1(hit[2], hit[3])}"
+                raise WorkbookError(f"此单元格与 {L.a1(hit[0], hit[1])} 合并在一起（{span}），工具无法写入它："
+                                    "请在 Excel/WPS 中取消合并后重试；文件未改动", sheet=sheet, cell=ref,
+                                    path=str(path) if path else None)
 
 
 _SHEET_SEQ = re.compile(r"^(\d{1,4})\s")
@@ -74,6 +93,8 @@ def department_from_grids(names: list[str], grids: dict[str, Grid]) -> ReadResul
         grid = grids.get(name)
         if grid is None or not is_project_sheet(name, grid):
             continue
+        if grid.merges:
+            result.merges[name] = grid.merges
         project, problems = project_from_grid(grid)
         result.problems.extend(problems)
         if project is not None:
@@ -177,29 +198,47 @@ def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
         invalid[key] = str(value)
         return None
     if isinstance(value, (int, float)):
+        if not _finite(value) or abs(value) > _MONEY_LIMIT:
+            invalid[key] = str(value)
+            return None
         return _decimal(value)
     text = str(value)
     try:
-        return Decimal(_number_text(text).removesuffix("万元"))
+        number = Decimal(_number_text(text).removesuffix("万元"))
     except InvalidOperation:
-        invalid[key] = text.strip()
+        number = None
+    if number is None or not number.is_finite() or abs(number) > _MONEY_LIMIT:
+        invalid[key] = text.strip()  # "NaN", "Infinity", 1E+300 are not amounts
         return None
+    return number
 
 
 def _percent(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
     """A cumulative percentage: the cell holds a fraction (0.25 shown as 25%)."""
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _tidy(_decimal(value) * 100)
-    text = _number_text(str(value))
     try:
-        if text.endswith(("%", "％")):
-            return _tidy(Decimal(text[:-1]))
-        return _tidy(Decimal(text) * 100)
-    except InvalidOperation:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        if isinstance(value, (int, float)):
+            number = _decimal(value) * 100
+        else:
+            text = _number_text(str(value))
+            number = Decimal(text[:-1]) if text.endswith(("%", "％")) else Decimal(text) * 100
+        if not number.is_finite() or abs(number) > _PERCENT_LIMIT:
+            raise InvalidOperation
+        return _tidy(number)
+    except (InvalidOperation, ValueError, OverflowError):
         invalid[key] = str(value).strip()
         return None
+
+
+_MONEY_LIMIT = Decimal("1e12")  # 万元: a trillion times a national budget is no amount
+_PERCENT_LIMIT = Decimal("1e12")  # beyond this a "percentage" is not one (and would not quantize)
+
+
+def _finite(value: float | int) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _decimal(value: float | int) -> Decimal:

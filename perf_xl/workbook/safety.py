@@ -7,14 +7,28 @@ OOXML parts never carry a DTD.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import zipfile
+import zlib
 from pathlib import Path
+from typing import IO
 
-from ..errors import WorkbookError
+from ..errors import PerfXLError, WorkbookError
 
+# The limits (docs/limits.md states them): far above any real 绩效目标 workbook or document.
+MAX_FILE = 256 * 1024 * 1024  # the file on disk
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all parts together
 MAX_PART = 256 * 1024 * 1024  # one part
 MAX_RATIO = 1000  # uncompressed / compressed for one sizeable part
+MAX_ROWS = 100_000  # rows of one worksheet (a project sheet has ~60)
+MAX_COLS = 1_000  # columns of one worksheet (a project sheet has 11)
+MAX_CELLS = 2_000_000  # rows × columns of one worksheet's used range
+MAX_DOCX_UNCOMPRESSED = 256 * 1024 * 1024  # all parts of a .docx together
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+               ValueError)
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 _HEAD_BYTES = 4096  # a DTD must come before the root element
 
@@ -25,10 +39,7 @@ PLAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetm
 def check_workbook_file(path: str | Path) -> str:
     """Refuse anything that is not a sane .xlsx/.xlsm package; return its main content type."""
     path = Path(path)
-    if not path.exists():
-        raise WorkbookError("文件不存在", path=str(path))
-    if path.is_dir():
-        raise WorkbookError("这是一个文件夹，不是工作簿", path=str(path))
+    require_regular_file(path, WorkbookError)
     if path.suffix.lower() == ".xls":
         raise WorkbookError("不支持旧版 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 或 .xlsm",
                             path=str(path))
@@ -39,6 +50,8 @@ def check_workbook_file(path: str | Path) -> str:
                             path=str(path)) from None
     except OSError as exc:
         raise WorkbookError(f"无法读取文件：{exc.strerror or exc}", path=str(path)) from None
+    except (zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        raise WorkbookError(f"工作簿已损坏，无法解压（zip 目录：{exc}）", path=str(path)) from None
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -55,18 +68,24 @@ def check_workbook_file(path: str | Path) -> str:
                     info.file_size / info.compress_size > MAX_RATIO):
                 raise WorkbookError(
                     f"文件中的 {info.filename} 压缩比异常（疑似压缩炸弹），拒绝读取", path=str(path))
+        current = ""
         try:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
+                    current = info.filename
                     with zf.open(info) as part:
                         head = part.read(_HEAD_BYTES)
                     if any(marker in head for marker in _DTD_MARKERS):
                         raise WorkbookError(
                             f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
                             path=str(path))
-            content_types = zf.read("[Content_Types].xml")
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
-            raise WorkbookError(f"工作簿已损坏，无法解压：{exc}", path=str(path)) from None
+                    if info.filename.startswith("xl/worksheets/"):
+                        _check_dimension(head, info.filename, path)
+            current = "[Content_Types].xml"
+            content_types = zf.read(current)
+        except _ZIP_ERRORS as exc:
+            raise WorkbookError(f"工作簿已损坏，无法解压其中的 {current}（{type(exc).__name__}：{exc}）",
+                                path=str(path)) from None
     if MACRO_CONTENT_TYPE.encode() in content_types:
         kind = MACRO_CONTENT_TYPE
     elif PLAIN_CONTENT_TYPE.encode() in content_types:
@@ -80,3 +99,110 @@ def check_workbook_file(path: str | Path) -> str:
     if suffix == ".xlsx" and kind == MACRO_CONTENT_TYPE:
         raise WorkbookError("扩展名是 .xlsx，但文件含有宏（实为 .xlsm 改名）：请改回 .xlsm", path=str(path))
     return kind
+
+
+def require_regular_file(path: str | Path, error: type[PerfXLError] = PerfXLError) -> os.stat_result:
+    """The file's stat, or a message for what is not a readable regular file. stat() never
+    blocks, so a FIFO or a device named .xlsm is refused before anything opens it."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise error("符号链接指向的文件不存在", path=str(path)) from None
+        raise error("文件不存在", path=str(path)) from None
+    except OSError as exc:
+        raise error(f"无法读取文件：{exc.strerror or exc}", path=str(path)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise error("这是一个文件夹，不是文件", path=str(path))
+    if not stat.S_ISREG(st.st_mode):
+        kind = "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else (
+            "设备" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "套接字或特殊文件")
+        raise error(f"这是{kind}，不是普通文件，拒绝读取", path=str(path))
+    if st.st_size > MAX_FILE:
+        raise error(f"文件过大（{st.st_size // 2**20} MB，上限 {MAX_FILE // 2**20} MB），拒绝读取",
+                    path=str(path))
+    return st
+
+
+def sheet_too_large(rows: int, cols: int) -> str | None:
+    """The Chinese reason a worksheet of ``rows`` × ``cols`` is refused, or None."""
+    if rows > MAX_ROWS:
+        return f"有 {rows:,} 行，超过上限 {MAX_ROWS:,} 行"
+    if cols > MAX_COLS:
+        return f"有 {cols:,} 列，超过上限 {MAX_COLS:,} 列"
+    if rows * cols > MAX_CELLS:
+        return f"有 {rows * cols:,} 个单元格，超过上限 {MAX_CELLS:,} 个"
+    return None
+
+
+def _check_dimension(head: bytes, part: str, path: Path) -> None:
+    m = _DIMENSION.search(head)
+    if not m:
+        return
+    from .layout import col_index
+
+    first_col, first_row, last_col, last_row = m.groups()
+    last_row, last_col = last_row or first_row, last_col or first_col
+    if not last_row or not last_col:
+        return
+    rows = int(last_row) - int(first_row or 1) + 1
+    cols = col_index(last_col.decode()) - col_index((first_col or b"A").decode()) + 1
+    reason = sheet_too_large(rows, cols)
+    if reason:
+        raise WorkbookError(f"文件中的工作表 {part} {reason}，拒绝读取", path=str(path))
+
+
+def check_docx_package(source: str | Path | IO[bytes], path: str | Path) -> None:
+    """Refuse a .docx (``source``: its path or its bytes) whose parts inflate beyond the
+    limits (a zip bomb) or carry a DTD, before python-docx inflates anything."""
+    from ..errors import ImportError_
+
+    path = Path(path)
+    try:
+        zf = zipfile.ZipFile(source)
+    except zipfile.BadZipFile:
+        raise ImportError_("不是 Word 文档（不是 .docx 的 zip 格式，或已损坏、被截断）", path=str(path)) from None
+    except _ZIP_ERRORS as exc:
+        raise ImportError_(f"Word 文档已损坏，无法解压（{exc}）", path=str(path)) from None
+    with zf:
+        total = 0
+        for info in zf.infolist():
+            total += info.file_size
+            if info.file_size > MAX_PART or total > MAX_DOCX_UNCOMPRESSED:
+                raise ImportError_(f"Word 文档解压后过大（{info.filename} 等超过 "
+                                   f"{MAX_DOCX_UNCOMPRESSED // 2**20} MB），拒绝读取", path=str(path))
+            if info.compress_size and info.file_size > 1_000_000 and (
+                    info.file_size / info.compress_size > MAX_RATIO):
+                raise ImportError_(f"Word 文档中的 {info.filename} 压缩比异常（疑似压缩炸弹），拒绝读取",
+                                   path=str(path))
+        current = ""
+        try:
+            for info in zf.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    current = info.filename
+                    with zf.open(info) as part:
+                        head = part.read(_HEAD_BYTES)
+                    if any(marker in head for marker in _DTD_MARKERS):
+                        raise ImportError_(f"Word 文档中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），"
+                                           "拒绝读取", path=str(path))
+        except _ZIP_ERRORS as exc:
+            raise ImportError_(f"Word 文档已损坏，无法解压其中的 {current}（{type(exc).__name__}：{exc}）",
+                               path=str(path)) from None
+
+
+def verify_package(path: str | Path) -> None:
+    """Every part of the package inflates and matches its CRC (before an update rewrites
+    the file: a part that cannot be read back cannot be kept)."""
+    check_workbook_file(path)
+    current = ""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                current = info.filename
+                with zf.open(info) as part:
+                    while part.read(1 << 20):
+                        pass
+    except _ZIP_ERRORS as exc:
+        raise WorkbookError(f"工作簿已损坏，其中的 {current} 无法读出（{type(exc).__name__}：{exc}），"
+                            "文件未改动", path=str(path)) from None
