@@ -177,8 +177,8 @@ def test_consolidate_counts_lights_scores_and_grades(year, example_book, tmp_pat
 
 def test_udfs_equal_the_cli(year):
     from perf_xl.excel.udfs import PT_LIGHT, PT_SCORE
-    from perf_xl.model import IndicatorTrack
     from perf_xl.lifecycle.lights import LIGHT_LABELS
+    from perf_xl.model import IndicatorTrack
 
     book, mon, ev = year
     dept = load(book).department
