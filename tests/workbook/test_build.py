@@ -40,7 +40,7 @@ def test_vba_project_is_exactly_macros_plus_xlwings():
         name = text.split("\n", 1)[0].split("=", 1)[1].strip().strip('"')
         expected[name] = text.replace("\n", "\r\n")
     documents = {n for n in found if n == "ThisWorkbook" or n.startswith("Sheet")}
-    assert set(found) - documents == set(expected) == {"PerfXL", "xlwings"}
+    assert set(found) - documents == set(expected) == {"PerfXL", "PerfXLLifecycle", "xlwings"}
     for name, source in expected.items():
         assert found[name] == source, f"module {name} differs from its file"
     sheets = CalamineWorkbook.from_path(str(COMMITTED)).sheet_names
