@@ -116,6 +116,14 @@ class Consolidation:
             })
         return rows
 
+    def lifecycle(self) -> dict[str, Any] | None:
+        """Projects by light, average self-evaluation score and grades, per unit and funding
+        line, when the workbooks carry monitoring or self-evaluation (perf_xl.lifecycle)."""
+        from .lifecycle.summary import lifecycle_summary
+
+        depts = self.departments
+        return lifecycle_summary(depts, [unit_label(d, i) for i, d in enumerate(depts)])
+
     def write(self, path: str | Path, *, pdf: bool = False) -> Path:
         """The bureau summary workbook (and PDF): perf_xl.sinks.bureau with a 文件清单 sheet."""
         from .sinks.bureau import write_bureau_file

@@ -74,7 +74,10 @@ def check_month(month: int | None, phase: str) -> int:
 
 def run_track(read: ReadResult, phase: str, month: int | None = None,
               config: RuleConfig | None = None, actuals: str | Path | None = None,
-              write: bool = False) -> TrackOutcome:
+              write: bool = False, grid_of=None) -> TrackOutcome:
+    """``write``: also the patch that puts the actuals, the month and the helper columns
+    into the workbook; ``grid_of`` (sheet name -> Grid of the open workbook) lets it find
+    the indicator rows and leave cells that already hold the right value alone."""
     from .lifecycle.actuals import apply_actuals, read_actuals
     from .rules import default_config
     from .rules.lifecycle import lifecycle_findings
@@ -87,17 +90,20 @@ def run_track(read: ReadResult, phase: str, month: int | None = None,
         found = read_actuals(actuals, dept, phase)
         apply_actuals(found)
         changes = found.changes
+    sheet_months = {p.sheet: p.track.month if p.track else None for p in dept.projects}
     month = check_month(month_of(dept, month) if phase == MONITOR else None, phase)
     results = evaluate(dept, phase, month, cfg)
     findings = lifecycle_findings(results, phase, cfg, month, enabled=config.is_enabled)
     outcome = TrackOutcome(phase, month, results, findings, changed=len(changes))
     if write:
-        from .workbook.track import changes_patch, helpers_patch, month_patch
+        from .workbook import layout as L
+        from .workbook.track import changes_patch, helpers_patch
 
-        rows = getattr(read, "indicator_rows", None)
-        patch = changes_patch(changes, rows)
-        patch.extend(helpers_patch(dept, cfg, rows))
+        patch = changes_patch(changes, grid_of)
+        patch.extend(helpers_patch(dept, cfg, grid_of))
         if phase == MONITOR:
-            patch.extend(month_patch(dept, month))
+            for p in dept.projects:
+                if p.sheet and sheet_months.get(p.sheet) != month:
+                    patch.set(p.sheet, L.TRACK_MONTH.cell, month)
         outcome.patch = patch
     return outcome

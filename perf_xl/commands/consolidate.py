@@ -101,10 +101,32 @@ def _print_table(result) -> None:
     print_table(result.summary.by_line, ("资金来源", "项目数", "预算数", "财政资金", "其他资金", *SEVERITIES),
                 title="按资金来源汇总（万元）", left=("资金来源",))
     print()
+    _print_lifecycle(result.lifecycle())
     for note in result.notes:
         if not note.startswith("另有") or "文件无法读取" not in note:
             print("注：" + note)
     _print_skipped(result.skipped, sys.stdout)
+
+
+def _print_lifecycle(data) -> None:
+    """Monitoring lights and self-evaluation scores, when the workbooks carry them."""
+    if not data:
+        return
+    from ..lifecycle.grades import GRADES
+    from ..lifecycle.lights import LIGHT_LABELS, LIGHTS
+
+    cols = ["监控项目数", *(f"预算{LIGHT_LABELS[k]}" for k in LIGHTS), *(f"指标{LIGHT_LABELS[k]}" for k in LIGHTS),
+            "自评项目数", "平均得分", *GRADES]
+    for key, title in (("by_unit", "单位"), ("by_line", "资金来源")):
+        print(f"运行监控与绩效自评（按{title}）")
+        print("\t".join([title, *cols]))
+        for row in data[key]:
+            values = [row["monitored"], *(row["budget_lights"][k] for k in LIGHTS),
+                      *(row["lights"][k] for k in LIGHTS), row["evaluated"],
+                      "" if row["average_score"] is None else f"{row['average_score']:.2f}",
+                      *(row["grades"][g] for g in GRADES)]
+            print("\t".join([row[title], *map(str, values)]))
+        print()
 
 
 def _read_rows(result) -> list[dict[str, Any]]:
@@ -130,6 +152,9 @@ def _print_json(result, out: Path | None) -> None:
         "output": str(out) if out is not None else None,
         "exit_code": result.exit_code,
     }
+    lifecycle = result.lifecycle()
+    if lifecycle:
+        data["lifecycle"] = lifecycle
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 

@@ -32,12 +32,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--xlsx", action="store_true",
                    help="与 --yitihua 一起用：.zip 或文件夹中的文件写成 .xlsx 而不是 Excel 2003 XML")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）")
+    p.add_argument("--monitor", type=int, metavar="N",
+                   help="改为导出 N 月的《项目支出绩效目标运行监控表》（河北版式，每个项目一张）")
+    p.add_argument("--selfeval", action="store_true", help="改为导出《项目支出绩效自评表》（河北版式，每个项目一张）")
+    p.add_argument("--actuals", metavar="FILE", help="与 --monitor / --selfeval 一起用：先读入执行数据文件")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import PerfXLError
 
+    if args.monitor is not None or args.selfeval:
+        from .export_track import run_track_export
+
+        return run_track_export(args)
     source = Path(args.file)
     if args.yitihua:
         return _run_yitihua(args, source)

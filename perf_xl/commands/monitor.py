@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     read, book = open_source(args.file, write=args.write)
     outcome = run_track(read, args.phase, getattr(args, "month", None), config, args.actuals,
-                        write=args.write)
+                        write=args.write, grid_of=book.grid if book is not None else None)
     if args.write:
         book.apply(outcome.patch)
         book.save()

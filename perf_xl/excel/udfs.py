@@ -274,3 +274,90 @@ def PT_PARSE(value, part=None):
 
 
 UDFS = ("PT_CODE_CHECK", "PT_CHECK", "PT_FINDINGS_COUNT", "PT_PLAN", "PT_PARSE")
+
+
+# -- monitoring and self-evaluation (LIFECYCLE.md) ----------------------------------------------
+def _judged(value, level3, level1):
+    from ..lifecycle.judge import judge_row
+    from ..model import Indicator, Project
+    from ..rules import default_config
+    from ..rules.facts import ProjectFacts
+
+    cfg = default_config().lifecycle
+    project = Project(seq=0, code="", name="", indicators=[
+        Indicator(cell_text(level1) or "产出指标", "", cell_text(level3), "", cell_text(value))])
+    return judge_row(ProjectFacts(project).rows[0], cfg), cfg
+
+
+def _reported(value):
+    from ..lifecycle.judge import number
+
+    if isinstance(value, bool) or value is None:
+        return None
+    n = number(value)
+    return n if n is not None else (cell_text(value) or None)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("value", ndim=2, doc="指标值（年度指标值），如 ≥90%、20台、有效提升")
+@xw.arg("actual", ndim=2, doc="执行情况：数值（单位同指标值），定性指标填 达成 / 部分达成 / 未达成")
+@xw.arg("month", ndim=2, doc="监控月份 N（3–11；年终为 12）")
+@xw.arg("level3", ndim=2, doc="三级指标名称（可省略；含「率」「满意」时直接比较）")
+@xw.arg("level1", ndim=2, doc="一级指标（可省略）")
+def PT_LIGHT(value, actual, month, level3=None, level1=None):
+    """指标灯：红灯 / 黄灯 / 绿灯 / 蓝灯（与 perf-xl monitor 相同）；无法判断为空。"""
+    from ..lifecycle import lights
+
+    def one(val, act, mon, l3, l1):
+        if not cell_text(val) or _reported(act) is None:
+            return ""
+        n = _reported(mon)
+        from decimal import Decimal
+
+        if not isinstance(n, Decimal) or n != n.to_integral_value() or not 1 <= n <= 12:
+            return "月份应为 1–12 的整数"
+        j, cfg = _judged(val, l3, l1)
+        if j.kind is None:
+            return ""
+        light = lights.indicator_light(j.kind, _reported(act), j.target, int(n), j.prorate, cfg)
+        return lights.LIGHT_LABELS.get(light or "", "")
+
+    return _broadcast(one, value, actual, month, level3, level1)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("value", ndim=2, doc="指标值（年初目标值）")
+@xw.arg("actual", ndim=2, doc="实际完成值：数值，定性指标填 达成 / 部分达成 / 未达成")
+@xw.arg("weight", ndim=2, doc="分值")
+@xw.arg("chosen", ndim=2, doc="定性指标自评得分（定量指标省略）")
+@xw.arg("level3", ndim=2, doc="三级指标名称（可省略）")
+@xw.arg("level1", ndim=2, doc="一级指标（可省略）")
+def PT_SCORE(value, actual, weight, chosen=None, level3=None, level1=None):
+    """指标得分（与 perf-xl selfeval 相同）；定性指标的得分不在其档次区间时说明原因。"""
+    from decimal import Decimal
+
+    from ..lifecycle import lights, scores
+
+    def one(val, act, w, ch, l3, l1):
+        wt = _reported(w)
+        if not cell_text(val) or _reported(act) is None or not isinstance(wt, Decimal):
+            return ""
+        j, cfg = _judged(val, l3, l1)
+        if j.kind is None:
+            return ""
+        a = _reported(act)
+        grade = lights.grade_of(a) if isinstance(a, str) else None
+        c = _reported(ch)
+        c = c if isinstance(c, Decimal) else None
+        score = scores.indicator_score(j.kind, a, j.target, wt, c, grade, cfg)
+        if score is None:
+            if j.kind == lights.QUALITATIVE and grade and c is not None:
+                low, high, closed = scores.qualitative_band(grade, wt, cfg)
+                return f"得分应在 [{float(low):g}, {float(high):g}{']' if closed else ')'} 之间"
+            return ""
+        return float(score)
+
+    return _broadcast(one, value, actual, weight, chosen, level3, level1)
+
+
+UDFS = (*UDFS, "PT_LIGHT", "PT_SCORE")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,7 @@ _INDICATOR_COLUMNS = {
 _MONEY = {"executed", "adjusted_budget", "forecast", "year_executed"}
 _NUMBERS = {"weight", "score"}
 KEYS = ("项目编码", "序号")
+_MONTHS = re.compile(r"^1-\d{1,2}月")
 
 
 @dataclass
@@ -69,7 +71,8 @@ def _header(text: Any) -> str:
     t = "".join(str(text or "").split()).lower()
     for junk in ("（万元）", "(万元)", "万元", "（元）", "(元)"):
         t = t.replace(junk, "")
-    return t.replace("—", "-").replace("–", "-").replace("至", "-").replace("～", "-")
+    t = t.replace("—", "-").replace("–", "-").replace("至", "-").replace("～", "-").replace("~", "-")
+    return _MONTHS.sub("1-n月", t)  # "1-6月执行数" -> "1-n月执行数"
 
 
 def read_rows(path: str | Path) -> list[list[Any]]:

@@ -161,6 +161,7 @@ class _Formats:
     def __init__(self, book) -> None:
         self._book = book
         self._cache: dict[str, object] = {}
+        self.book = book
 
     def __call__(self, key: str | None):
         if key is None:
@@ -363,6 +364,10 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _project_conditional_formats(ws, fmt)
     _project_validations(ws, dept)
     _write_declaration(ws, project, fmt)
+    from ..rules import default_config
+    from .track_build import write_track_block
+
+    write_track_block(fmt.book, ws, project, default_config().lifecycle)  # LIFECYCLE.md
     _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
     ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
              "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
@@ -645,6 +650,10 @@ def _write_codes(ws, dept: Department, fmt: _Formats) -> None:
         ws.write(f"{col}1", caption, fmt.head)
         for i, value in enumerate(values):
             ws.write_string(f"{col}{L.CODES_FIRST_ROW + i}", value, fmt.cell)
+    from ..rules import default_config
+    from .track_build import write_params
+
+    write_params(fmt.book, ws, default_config().lifecycle)
 
 
 XLWINGS_SETTINGS: tuple[tuple[str, str | bool], ...] = (

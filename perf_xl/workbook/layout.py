@@ -494,7 +494,24 @@ PARAMS: tuple[tuple[str, str], ...] = (
 
 
 def param_cell(key: str, *, qualified: bool = True) -> str:
-    """ "'代码表'!$H$3" (absolute, for the project sheets' formulas)."""
+    """ "'代码表'!$H$3" (absolute), or "H3" on 代码表 when not ``qualified``."""
     row = CODES_FIRST_ROW + [k for k, _ in PARAMS].index(key)
     ref = f"${PARAMS_VALUE_COL}${row}"
     return quote_sheet(CODES_SHEET) + ref if qualified else ref.replace("$", "")
+
+
+def param_name(key: str) -> str:
+    """The workbook-level defined name of a parameter ("LC_blue_at"), what formulas use."""
+    return f"LC_{key}"
+
+# Buttons of the year after the plan (macros/PerfXLLifecycle.bas), on 首页 after the others.
+TRACK_BUTTONS: tuple[Button, ...] = (
+    Button("RunMonitor", "运行监控", "按项目表上填写的监控月份与执行数、执行情况计算执行率、预算灯和指标灯，"
+           "检查 PT601–PT606（同 perf-xl monitor --write）。", "B21"),
+    Button("RunSelfEval", "绩效自评", "按全年执行数与实际完成值计算得分、总分和等级，检查 PT701–PT705"
+           "（同 perf-xl selfeval --write）。", "B23"),
+    Button("ExportMonitor", "导出监控表", "在工作簿旁边导出《项目支出绩效目标运行监控表》"
+           "（河北版式，只含数值）。", "B25"),
+    Button("ExportSelfEval", "导出自评表", "在工作簿旁边导出《项目支出绩效自评表》（河北版式，只含数值）。", "B27"),
+)
+HOME_BUTTONS = (*HOME_BUTTONS, *TRACK_BUTTONS)

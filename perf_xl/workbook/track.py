@@ -80,36 +80,66 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def changes_patch(changes, rows_of: dict[str, list[int]] | None = None) -> Patch:
+def changes_patch(changes, grid_of=None) -> Patch:
     """The cells an actuals file sets (perf_xl.lifecycle.actuals.Change list)."""
     patch = Patch()
+    rows_of: dict[str, list[int]] = {}
     for c in changes:
         sheet = c.project.sheet or ""
         if c.indicator is None:
             cell = L.TRACK_FIELD_BY_KEY[c.key].cell
         else:
-            rows = (rows_of or {}).get(sheet)
-            row = rows[c.indicator] if rows and c.indicator < len(rows) else L.indicator_row(c.indicator)
+            if sheet not in rows_of:
+                grid = grid_of(sheet) if grid_of else None
+                rows_of[sheet] = indicator_rows(grid) if grid is not None else []
+            rows = rows_of[sheet]
+            row = rows[c.indicator] if c.indicator < len(rows) else L.indicator_row(c.indicator)
             cell = f"{L.TRACK_COLUMN[c.key].col}{row}"
         patch.set(sheet, cell, cell_value(c.value))
     return patch
 
 
-def helpers_patch(dept: Department, cfg, rows_of: dict[str, list[int]] | None = None) -> Patch:
+def helpers_patch(dept: Department, cfg, grid_of=None) -> Patch:
     """The helper columns (目标数, 类型, 按序时, 权重组) of every indicator, from its 指标值,
-    and the formula parameters on 代码表: what the native formulas judge by."""
+    the row formulas of rows typed in since the build, and the formula parameters on 代码表:
+    what the native formulas judge by. With ``grid_of`` (sheet -> Grid) only the cells that
+    differ from what the sheet holds are written."""
     from ..lifecycle.judge import judge_project
     from ..rules.facts import ProjectFacts
+    from . import track_formulas as TF
+    from .patch import Formula
 
     patch = Patch()
     for p in dept.projects:
         sheet = p.sheet or ""
-        rows = (rows_of or {}).get(sheet) or [L.indicator_row(i) for i in range(len(p.indicators))]
+        grid = grid_of(sheet) if grid_of and sheet else None
+        rows = indicator_rows(grid) if grid is not None else [
+            L.indicator_row(i) for i in range(len(p.indicators))]
         for j, row in zip(judge_project(ProjectFacts(p), cfg), rows, strict=False):
             for key, value in helper_values(j).items():
-                patch.set(sheet, f"{L.TRACK_COLUMN[key].col}{row}", value)
-    params_patch(cfg, patch)
+                ref = f"{L.TRACK_COLUMN[key].col}{row}"
+                if grid is None or not _same(grid.get(ref), value):
+                    patch.set(sheet, ref, value)
+            for key, text in TF.row_formulas(row).items():
+                ref = f"{L.TRACK_COLUMN[key].col}{row}"
+                if grid is None or grid.formulas.get(ref) != text:
+                    patch.set(sheet, ref, Formula(text))
+    params = Patch()
+    params_patch(cfg, params)
+    codes = grid_of(L.CODES_SHEET) if grid_of else None
+    for (sheet, ref), value in params.values.items():
+        if codes is None or not _same(codes.get(ref), value):
+            patch.set(sheet, ref, value)
     return patch
+
+
+def _same(current: Any, value: Any) -> bool:
+    if value is None or value == "":
+        return current is None or current == ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return isinstance(current, (int, float)) and not isinstance(current, bool) and (
+            abs(float(current) - float(value)) < 1e-12)
+    return current == value
 
 
 def helper_values(j) -> dict[str, Any]:
@@ -129,7 +159,7 @@ def params_patch(cfg, patch: Patch) -> None:
 def month_patch(dept: Department, month: int) -> Patch:
     patch = Patch()
     for p in dept.projects:
-        if p.sheet:
+        if p.sheet and (p.track is None or p.track.month != month):
             patch.set(p.sheet, L.TRACK_MONTH.cell, month)
     return patch
 

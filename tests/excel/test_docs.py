@@ -14,6 +14,7 @@ from perf_xl.workbook.build import XLWINGS_SETTINGS
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
 BAS = (ROOT / "macros" / "PerfXL.bas").read_text(encoding="ascii")
+LIFECYCLE_BAS = (ROOT / "macros" / "PerfXLLifecycle.bas").read_text(encoding="ascii")
 
 
 def test_every_button_is_described_with_its_macro():
@@ -42,3 +43,14 @@ def test_every_udf_and_setting_is_described():
         if isinstance(value, str) and value:
             assert f"`{value}`" in DOC, value
     assert "无法测试" in DOC or "没有自动测试" in DOC  # the COM path is said to be untested
+
+
+def test_every_lifecycle_macro_calls_a_button_function_that_exists():
+    from perf_xl.excel import track_buttons
+
+    calls = re.findall(r'RunPython "import perf_xl\.excel\.track_buttons as b; b\.(\w+)\(\)"', LIFECYCLE_BAS)
+    assert set(calls) == {"monitor", "selfeval", "export_monitor", "export_selfeval"}
+    for name in calls:
+        assert next(iter(inspect.signature(getattr(track_buttons, name).__wrapped__).parameters)) == "book"
+    subs = re.findall(r"^Sub (\w+)\(\)", LIFECYCLE_BAS, re.M)
+    assert set(subs) == {b.macro for b in L.TRACK_BUTTONS}

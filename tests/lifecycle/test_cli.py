@@ -148,3 +148,38 @@ def test_write_needs_a_workbook(tmp_path, example_book):
     shutil.copy(example_book, book)
     r = cli("monitor", tmp_path / "nothing.xlsm", "--month", "6", "--write")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_text_in_the_executed_cell_is_a_finding_with_its_cell(example_book, tmp_path):
+    import openpyxl
+
+    from perf_xl.workbook import layout as L
+
+    book = tmp_path / "b.xlsx"
+    wb = openpyxl.load_workbook(example_book)
+    sheet = load(example_book).department.projects[0].sheet
+    wb[sheet][L.TRACK_EXECUTED.cell] = "约五十万"
+    wb.save(book)
+    r = cli("monitor", book, "--month", "6", "--format", "json")
+    data = json.loads(r.stdout)
+    [f] = [f for f in data[0]["findings"] if f["code"] == "PT601"]
+    assert f["cell"] == L.TRACK_EXECUTED.cell == "N4" and "约五十万" in f["message"]
+    assert f["sheet"] == sheet
+
+
+def test_a_qualitative_score_outside_its_band_is_pt703(example_book, tmp_path):
+    from support.example import example_department
+
+    from perf_xl.workbook.build import build_workbook
+
+    dept = example_department()
+    dept.projects[0].indicators[4].value = "有效化解矛盾"
+    book = tmp_path / "q.xlsm"
+    build_workbook(dept, book)
+    p = load(book).department.projects[0]
+    actuals = write_csv(tmp_path / "a.csv", [["项目编码", "三级指标", "实际完成值", "得分"],
+                                            [p.code, p.indicators[4].level3, "部分达成", "29"]])
+    r = cli("selfeval", book, "--actuals", actuals, "--format", "json")
+    assert r.returncode == 1
+    [f] = [f for f in json.loads(r.stdout)[0]["findings"] if f["code"] == "PT703"]
+    assert f["cell"] == "W16" and "29" in f["message"] and "[18, 24)" in f["message"]

@@ -40,7 +40,7 @@ def test_vba_project_is_exactly_macros_plus_xlwings():
         name = text.split("\n", 1)[0].split("=", 1)[1].strip().strip('"')
         expected[name] = text.replace("\n", "\r\n")
     documents = {n for n in found if n == "ThisWorkbook" or n.startswith("Sheet")}
-    assert set(found) - documents == set(expected) == {"PerfXL", "xlwings"}
+    assert set(found) - documents == set(expected) == {"PerfXL", "PerfXLLifecycle", "xlwings"}
     for name, source in expected.items():
         assert found[name] == source, f"module {name} differs from its file"
     sheets = CalamineWorkbook.from_path(str(COMMITTED)).sheet_names
@@ -51,8 +51,10 @@ def test_macros_are_ascii_and_name_their_python_functions():
     modules = {m.name: m.source for m in project_modules()}
     perfxl = modules["PerfXL"]
     perfxl.encode("ascii")
+    modules["PerfXLLifecycle"].encode("ascii")
     for button in L.HOME_BUTTONS + L.PROJECT_BUTTONS:
-        assert f"Sub {button.macro}()" in perfxl
+        where = modules["PerfXLLifecycle"] if button in L.TRACK_BUTTONS else perfxl
+        assert f"Sub {button.macro}()" in where
     assert 'RunPython "import perf_xl.excel.buttons' in perfxl
 
 

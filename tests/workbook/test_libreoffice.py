@@ -53,6 +53,10 @@ def expected_totals(dept):
 COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "PerformanceTargets.xlsm"
 
 
+def _module(button) -> str:
+    return "PerfXLLifecycle" if button in L.TRACK_BUTTONS else "PerfXL"
+
+
 def test_committed_workbook_in_libreoffice():
     """The committed workbook: no error cell after recalculation, every button bound to its
     macro, and the 汇总 totals LibreOffice computes equal the model's."""
@@ -64,7 +68,7 @@ def test_committed_workbook_in_libreoffice():
     assert set(home) == {b.caption for b in L.HOME_BUTTONS}
     for button in L.HOME_BUTTONS:
         assert home[button.caption] == [
-            f"vnd.sun.star.script:VBAProject.PerfXL.{button.macro}?language=Basic&location=document"]
+            f"vnd.sun.star.script:VBAProject.{_module(button)}.{button.macro}?language=Basic&location=document"]
     project_sheets = [s for s in result["sheets"] if s[:2].isdigit()]
     assert len(project_sheets) == 39
     for sheet in project_sheets:
@@ -90,7 +94,7 @@ def test_libreoffice_recalculates_without_errors_and_binds_buttons(sample_book):
     home = {b["label"]: b["scripts"] for b in result["buttons"][L.HOME_SHEET]}
     for button in L.HOME_BUTTONS:
         assert home[button.caption] == [
-            f"vnd.sun.star.script:VBAProject.PerfXL.{button.macro}?language=Basic&location=document"]
+            f"vnd.sun.star.script:VBAProject.{_module(button)}.{button.macro}?language=Basic&location=document"]
     for project in dept.projects:
         labels = {b["label"] for b in result["buttons"][project.sheet or L.project_sheet_name(
             project.seq, project.name)]}
