@@ -208,7 +208,8 @@ def buttons(vml: bytes) -> list[bytes]:
 OWNED_CELLS = {
     "fill": {f.cell for f in L.PLAN},
     "validate": {L.STATUS, *L.COUNT_CELLS, L.REVIEW_CELL},
-    "summary": set(),
+    # summary --write also (re)writes every project sheet's 一级指标（续） column, which 汇总 counts.
+    "summary": {f"{L.IND_GROUP_COLUMN.col}{r}" for r in range(L.IND_HEADER_ROW, L.IND_LAST_ROW + 1)},
 }
 
 
