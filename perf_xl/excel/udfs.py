@@ -304,6 +304,7 @@ def _reported(value):
 @xw.arg("month", ndim=2, doc="监控月份 N（3–11；年终为 12）")
 @xw.arg("level3", ndim=2, doc="三级指标名称（可省略；含「率」「满意」时直接比较）")
 @xw.arg("level1", ndim=2, doc="一级指标（可省略）")
+@_safe
 def PT_LIGHT(value, actual, month, level3=None, level1=None):
     """指标灯：红灯 / 黄灯 / 绿灯 / 蓝灯（与 perf-xl monitor 相同）；无法判断为空。"""
     from ..lifecycle import lights
@@ -332,6 +333,7 @@ def PT_LIGHT(value, actual, month, level3=None, level1=None):
 @xw.arg("chosen", ndim=2, doc="定性指标自评得分（定量指标省略）")
 @xw.arg("level3", ndim=2, doc="三级指标名称（可省略）")
 @xw.arg("level1", ndim=2, doc="一级指标（可省略）")
+@_safe
 def PT_SCORE(value, actual, weight, chosen=None, level3=None, level1=None):
     """指标得分（与 perf-xl selfeval 相同）；定性指标的得分不在其档次区间时说明原因。"""
     from decimal import Decimal

@@ -298,6 +298,6 @@ def test_rebind_points_a_foreign_button_here(pair, tmp_path):
 def test_functions_refreshed_tells_the_user_to_save(pair):
     fake, _path = pair
     message = B.functions_refreshed(book=fake)
-    assert "已导入 5 个 Python 函数" in message and "全部公式已重新计算" in message
+    assert "已导入 7 个 Python 函数" in message  # PT_CODE_CHECK … PT_PARSE, PT_LIGHT, PT_SCORE and "全部公式已重新计算" in message
     assert "请保存工作簿（Ctrl+S）" in message
     assert fake.app.alerts[-1]["mode"] == "info"
