@@ -53,20 +53,27 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 C_OPEN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*$')
 
 
-def find_cell(data: bytes, ref: str, hint: int = 0) -> tuple[int, int]:
+def find_cell(data: bytes, ref: str, hint: int = 0, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """(start of the <c> tag of ``ref``, its closing ">"), or (-1, -1): found by its
-    r="…" attribute, looking from ``hint`` on first (cells come in row, column order)."""
+    r="…" attribute between ``lo`` and ``hi``, looking from ``hint`` on first (cells come
+    in row, column order)."""
     key = f' r="{ref}"'.encode()
-    for lo, hi in ((hint, len(data)), (0, hint + len(key))):
-        at = data.find(key, lo, hi)
+    hi = len(data) if hi is None else hi
+    hint = min(max(hint, lo), hi)
+    for a, b in ((hint, hi), (lo, min(hint + len(key), hi))):
+        at = data.find(key, a, b)
         while at >= 0:
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
             if start >= 0 and end > 0 and C_OPEN.match(data, start, end + 1):
                 return start, end
-            at = data.find(key, at + 1, hi)
+            at = data.find(key, at + 1, b)
     return -1, -1
 
+
+def data_slash(data: bytes, m: re.Match) -> bool:
+    """The tag ``m`` matched closes itself ("<row …/>")."""
+    return data[m.end() - 2:m.end() - 1] == b"/"
 
 
 def _text(text: str) -> bytes:
@@ -106,6 +113,7 @@ class SheetPart:
         self._state: dict[str, tuple[list[tuple[bytes, bytes]], bytes | None]] = {}  # attrs, content
         self._prefix = b""
         self._hint = 0
+        self._rows: dict[int, tuple[int, int] | None] = {}
         self.root: etree._Element | None = None
         self._cells: SheetCells | None = None
         self._replaced = False
@@ -162,7 +170,11 @@ class SheetPart:
             return self._found[ref]
         data = self._data
         found = None
-        start, close = find_cell(data, ref, self._hint)
+        row = self._row_span(L.split_a1(ref)[0])
+        if row is None:  # (rows without their number: any place of the sheet)
+            start, close = find_cell(data, ref, self._hint)
+        else:  # a cell is inside its row
+            start, close = find_cell(data, ref, self._hint, row[0], row[1])
         if start >= 0:
             self._hint = start
             m = _OPEN.match(data, start)
@@ -222,6 +234,18 @@ class SheetPart:
         if style and style != b"0":
             attrs.append((b"s", b'"' + style + b'"'))
         return _Cell(at, at, attrs, None)
+
+    def _row_span(self, r: int) -> tuple[int, int] | None:
+        """(end of row ``r``'s start tag, start of its end tag), None when not found."""
+        if r not in self._rows:
+            m = self._row(r)
+            span = None
+            if m is not None and data_slash(self._data, m) is False:
+                end = self._data.find(b"</" + m.group(1) + b"row>", m.end())
+                if end >= 0:
+                    span = (m.end(), end)
+            self._rows[r] = span
+        return self._rows[r]
 
     def _row(self, r: int) -> re.Match | None:
         """The start tag of row ``r``."""
