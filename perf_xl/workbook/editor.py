@@ -43,12 +43,12 @@ from .parts import (
     Rels,
     parse_xml,
 )
-from .patch import MARK_AUTHOR, MARK_COLORS, Formula, Mark, SheetSpec
+from .patch import MARK_AUTHOR, MARK_COLORS, MARK_RANK, Formula, Mark, SheetSpec
 from .sheet_part import C_OPEN as _C_OPEN
 from .sheet_part import SheetPart, find_cell
 
 _MARK_FILLS = {c.upper() for c in MARK_COLORS.values()}
-_MARK_RANK = {MARK_COLORS[s].upper(): rank for rank, s in enumerate(("info", "warning", "error"))}
+_MARK_RANK = MARK_RANK
 _PRINT_NAMES = ("_xlnm.Print_Area", "_xlnm.Print_Titles")
 _F_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
 

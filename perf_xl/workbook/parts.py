@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..atomic import atomic_target
 from ..errors import WorkbookError
-from .safety import check_workbook_file, require_regular_file
+from .safety import check_workbook_file, read_regular_file
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -155,11 +155,7 @@ class Package:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        require_regular_file(self.path, WorkbookError)  # (a FIFO is never opened)
-        try:
-            self.data = self.path.read_bytes()
-        except OSError as exc:
-            raise WorkbookError(f"无法读取文件：{exc.strerror or exc}", path=str(self.path)) from None
+        self.data = read_regular_file(self.path, WorkbookError)  # (a FIFO is never opened)
         self.kind = check_workbook_file(self.path, self.data)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(self.data))
