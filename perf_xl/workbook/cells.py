@@ -65,8 +65,9 @@ def child(root: etree._Element, name: str, create: bool = False) -> etree._Eleme
 
 def ooxml_text(text: str) -> str:
     """Text as an OOXML string may hold it (control characters escaped as _xHHHH_)."""
-    text = _ESCAPE_LIKE.sub(lambda m: "_x005F" + m.group(0), text)
-    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub(lambda m: "_x005F" + m.group(0), text)
+    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text) if _ILLEGAL.search(text) else text
 
 
 def needs_preserve(text: str) -> bool:

@@ -367,17 +367,21 @@ class _Formulas(Mapping[str, str]):
         self._asked = 0
 
     def _all(self) -> dict[str, str]:
-        if self._data is not None:
+        if self._data is not None:  # (replaces what single lookups found)
             self._found, self._data = _scan_formulas(self._data), None
         return self._found
 
     def __getitem__(self, ref: str) -> str:
         if self._data is None:
             return self._found[ref]
-        self._asked += 1
-        if self._asked > 64:  # many cells asked for: one scan of the part answers them all
-            return self._all()[ref]
-        found, self._hint = _formula_at(self._data, ref, self._hint)  # no need to scan them all
+        if ref in self._found:  # (asked for before: found, or None for no formula)
+            found = self._found[ref]
+        else:
+            self._asked += 1
+            if self._asked > 64:  # many cells asked for: one scan of the part answers them all
+                return self._all()[ref]
+            found, self._hint = _formula_at(self._data, ref, self._hint)  # no need to scan them all
+            self._found[ref] = found  # type: ignore[assignment]
         if found is None:
             raise KeyError(ref)
         return found

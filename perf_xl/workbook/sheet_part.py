@@ -12,6 +12,7 @@ only slower.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -45,8 +46,10 @@ _DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s+ref=["']([A-Z]+[0-9]+(?::
 _CELL_REF = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?\br=["']([A-Z]+)[0-9]+["']""")
 _ROW = re.compile(rb"<((?:[\w.-]+:)?)row\s[^>]*>")
 _COL = re.compile(rb"<(?:[\w.-]+:)?col\s[^>]*>")
+_F_FULL = re.compile(rb"<(?:[\w.-]+:)?f(\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?f>")
+_F_KIND = re.compile(rb"""\bt=["'](?!normal["'])""")
+_V = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
 _DROPPED = (b"t", b"cm", b"vm")  # what a new value makes wrong
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
 # A cell's start tag up to its end (matched with endpos just after its ">").
@@ -77,7 +80,35 @@ def data_slash(data: bytes, m: re.Match) -> bool:
 
 
 def _text(text: str) -> bytes:
-    return text.translate(_ESCAPES).encode("utf-8")
+    """Text content as lxml writes it (& < > escaped, a carriage return as &#13;)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (text.replace("\r", "&#13;") if "\r" in text else text).encode("utf-8")
+
+
+def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula) -> bool:
+    """A cell's content is ``formula`` with its cached value (any value, when the formula
+    brings none): the same formula, and the same number, text or truth value."""
+    m = _F_FULL.search(inner)
+    if m is None or (m.group(1) and _F_KIND.search(m.group(1))):
+        return False  # (a shared or array formula is not this cell's own)
+    if html.unescape(m.group(2).decode("utf-8", "replace")) != formula_text(formula):
+        return False
+    if formula.cached is None:
+        return True
+    kind, want, _inline = cell_content(formula.cached, None, formula_result=True)
+    v = _V.search(inner)
+    have = html.unescape(v.group(1).decode("utf-8", "replace")) if v else None
+    t = next((raw[1:-1] for k, raw in attrs if k == b"t"), b"n")
+    if kind == "str":
+        return t in (b"str", b"n") and (have or "") == want if want == "" else (t == b"str" and have == want)
+    if kind == "b":
+        return t == b"b" and have == want
+    if t != b"n" or have is None or want is None:
+        return False
+    try:
+        return float(have) == float(want)
+    except ValueError:
+        return False
 
 
 class _Cell:
@@ -291,6 +322,8 @@ class SheetPart:
                 return False  # the dependents need their own formula text (SheetCells)
             if _F.search(inner):
                 self._replaced = True
+        if isinstance(value, Formula) and inner is not None and _holds(attrs, inner, value):
+            return True  # the cell has the formula and shows its value already
         p = self._prefix
         body = b""
         is_formula = isinstance(value, Formula)

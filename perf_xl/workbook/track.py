@@ -103,22 +103,26 @@ def changes_patch(changes, grid_of=None) -> Patch:
     return patch
 
 
-def helpers_patch(dept: Department, cfg, grid_of=None) -> Patch:
+def helpers_patch(dept: Department, cfg, grid_of=None, results=None) -> Patch:
     """The helper columns (目标数, 类型, 按序时, 权重组) of every indicator, from its 指标值,
-    the row formulas of rows typed in since the build, and the formula parameters on 代码表:
-    what the native formulas judge by. With ``grid_of`` (sheet -> Grid) only the cells that
-    differ from what the sheet holds are written."""
+    the row formulas, and the formula parameters on 代码表: what the native formulas judge
+    by. With ``grid_of`` (sheet -> Grid) only the helper cells that differ from what the
+    sheet holds are written. With ``results`` (perf_xl.lifecycle.evaluate, one per project)
+    every row formula goes with the value it gives (a writer leaves a cell that already
+    holds both alone); without, only the rows whose formula is missing or another get it."""
     from ..lifecycle.judge import judge_project
     from ..rules.facts import ProjectFacts
     from . import track_formulas as TF
     from .patch import Formula
+    from .track_build import result_formulas
 
     patch = Patch()
-    for p in dept.projects:
+    for index, p in enumerate(dept.projects):
         sheet = p.sheet or ""
         grid = grid_of(sheet) if grid_of and sheet else None
         rows = indicator_rows(grid) if grid is not None else [
             L.indicator_row(i) for i in range(len(p.indicators))]
+        cached = result_formulas(results[index], rows)[1] if results and results[index].project is p else {}
         for j, row in zip(judge_project(ProjectFacts(p), cfg), rows, strict=False):
             for key, value in helper_values(j).items():
                 ref = f"{L.TRACK_COLUMN[key].col}{row}"
@@ -126,7 +130,10 @@ def helpers_patch(dept: Department, cfg, grid_of=None) -> Patch:
                     patch.set(sheet, ref, value)
             for key, text in TF.row_formulas(row).items():
                 ref = f"{L.TRACK_COLUMN[key].col}{row}"
-                if grid is None or grid.formulas.get(ref) != text:
+                formula = cached.get(ref)
+                if formula is not None and formula.text == text:
+                    patch.set(sheet, ref, formula)
+                elif grid is None or grid.formulas.get(ref) != text:
                     patch.set(sheet, ref, Formula(text))
     params = Patch()
     params_patch(cfg, params)
@@ -134,6 +141,25 @@ def helpers_patch(dept: Department, cfg, grid_of=None) -> Patch:
     for (sheet, ref), value in params.values.items():
         if codes is None or not _same(codes.get(ref), value):
             patch.set(sheet, ref, value)
+    return patch
+
+
+def results_patch(results, grid_of=None) -> Patch:
+    """The block's project figures (执行率, 灯, 得分 …) the results decide, with the values
+    their formulas give (what a reader that does not recalculate shows), where the sheet
+    holds the tool's formula and shows another value (the row formulas go with
+    helpers_patch)."""
+    from .track_build import result_formulas
+
+    patch = Patch()
+    for r in results:
+        sheet = r.project.sheet
+        grid = grid_of(sheet) if grid_of and sheet else None
+        if grid is None:
+            continue  # (where the formulas are is not known without the sheet)
+        for ref, formula in result_formulas(r, [])[0].items():
+            if not _same(grid.get(ref), formula.cached) and grid.formulas.get(ref) == formula.text:
+                patch.set(sheet, ref, formula)
     return patch
 
 

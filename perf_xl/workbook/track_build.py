@@ -13,6 +13,7 @@ from ..lifecycle.lights import LIGHT_LABELS
 from ..model import Project
 from . import layout as L
 from . import track_formulas as TF
+from .patch import Formula
 from .track import helper_values, param_values
 
 # Light colours (conditional formats of the light cells): fill, font.
@@ -180,15 +181,18 @@ def _label(light: str | None) -> str:
 
 
 def _project_cached(mon, ev) -> dict[str, Any]:
+    """Output key -> the value its formula gives, from the monitoring (``mon``) and the
+    self-evaluation (``ev``) results (either may be None)."""
     out: dict[str, Any] = {}
     if mon is not None:
         out.update(standard_rate=mon.standard_rate, execution_rate=mon.execution_rate,
                    plan_rate=mon.plan_rate, budget_value=mon.budget_value,
                    plan_value=mon.plan_value, light=_label(mon.light),
                    budget_light=_label(mon.budget_light), plan_light=_label(mon.plan_light))
-    out.update(year_rate=ev.execution_rate, execution_score=ev.execution_score,
-               indicator_score=ev.indicator_score, total=ev.total, grade=ev.grade or "",
-               year_light=_label(ev.light), ahead=ev.ahead, unspent=ev.unspent)
+    if ev is not None:
+        out.update(year_rate=ev.execution_rate, execution_score=ev.execution_score,
+                   indicator_score=ev.indicator_score, total=ev.total, grade=ev.grade or "",
+                   year_light=_label(ev.light), ahead=ev.ahead, unspent=ev.unspent)
     return out
 
 
@@ -197,10 +201,32 @@ def _row_cached(mon, ev, index: int) -> dict[str, Any]:
     if mon is not None and index < len(mon.indicators):
         i = mon.indicators[index]
         out.update(light_value=i.light_value, light=_label(i.light))
-    if index < len(ev.indicators):
+    if ev is not None and index < len(ev.indicators):
         i = ev.indicators[index]
         out.update(eff_weight=i.weight, eval_score=i.score, year_light=_label(i.light))
     return out
+
+
+def result_formulas(result, rows: list[int]) -> tuple[dict[str, Formula], dict[str, Formula]]:
+    """(project figures, indicator rows): cell -> formula with the value it gives, for the
+    block's formulas that one monitoring or self-evaluation result (perf_xl.lifecycle.
+    evaluate) decides — what a --write puts beside the figures it wrote, so that readers
+    that do not recalculate see them. ``rows``: the sheet rows of the indicators."""
+    mon, ev = (result, None) if result.phase == MONITOR else (None, result)
+    formulas = TF.project_formulas()  # (a copy)
+    formulas["budget_light"] = TF.budget_light("budget_value")
+    formulas["plan_light"] = TF.budget_light("plan_value")
+    cells = {"budget_light": L.BUDGET_LIGHT, "plan_light": L.PLAN_LIGHT}
+    project: dict[str, Formula] = {}
+    for key, value in _project_cached(mon, ev).items():
+        cell = cells.get(key) or L.TRACK_OUTPUT[key].cell
+        project[cell] = Formula(formulas[key], "" if value is None else value)
+    by_row: dict[str, Formula] = {}
+    for index, row in enumerate(rows[:len(result.indicators)]):
+        texts = TF.row_formulas(row)
+        for key, value in _row_cached(mon, ev, index).items():
+            by_row[f"{L.TRACK_COLUMN[key].col}{row}"] = Formula(texts[key], "" if value is None else value)
+    return project, by_row
 
 
 def write_params(book, ws, cfg: LifecycleConfig) -> None:

@@ -5,6 +5,8 @@ Thresholds, weights and bands are read from the parameter table on 代码表."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..lifecycle.lights import LIGHT_LABELS
 from . import layout as L
 
@@ -194,7 +196,17 @@ def unspent() -> str:
     return f'=IF(ISNUMBER({r}),ROUND((1-{r})*100,2),"")'
 
 
+@lru_cache(maxsize=1)
+def _project_formulas() -> tuple[tuple[str, str], ...]:
+    return tuple(_make_project_formulas().items())
+
+
 def project_formulas() -> dict[str, str]:
+    """Output key -> formula, for the project-level figures."""
+    return dict(_project_formulas())
+
+
+def _make_project_formulas() -> dict[str, str]:
     """Output key -> formula, for the project-level figures."""
     return {
         "standard_rate": standard_rate(), "execution_rate": execution_rate(),
@@ -207,10 +219,16 @@ def project_formulas() -> dict[str, str]:
 
 
 def row_formulas(row: int) -> dict[str, str]:
-    return {
+    """Key -> formula of one indicator row (built once per row: 1,000 sheets ask)."""
+    return dict(_row_formulas(row))
+
+
+@lru_cache(maxsize=256)
+def _row_formulas(row: int) -> tuple[tuple[str, str], ...]:
+    return tuple({
         "light_value": indicator_value(row),
         "light": indicator_light(row, "progress", MONTH),
         "eff_weight": weight(row),
         "eval_score": score(row),
         "year_light": indicator_light(row, "actual", "12"),
-    }
+    }.items())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -66,3 +68,18 @@ def test_an_unchanged_value_leaves_the_part_as_it_was(sample_book):
     fast = SheetPart(data, part)
     fast.set(L.PLAN[1].cell, Decimal("0.5"), None)  # (what it holds)
     assert not fast.changed and fast.to_bytes() == data
+
+
+def test_a_formula_that_is_there_with_its_value_is_left_alone(sample_book):
+    book = Book(sample_book)
+    part = next(p for n, p in book.sheets.items() if n.startswith("01"))
+    data = book.pkg.read(part)
+    fast = SheetPart(data, part)
+    cell = fast._find("A1")
+    text = "=" + html.unescape(re.search(rb"<f>([^<]*)</f>", cell.inner).group(1).decode())
+    shown = html.unescape(re.search(rb"<v>([^<]*)</v>", cell.inner).group(1).decode())
+    fast.set("A1", Formula(text, shown), None)
+    fast.set("A1", Formula(text), None)  # no value given: the one it shows stays
+    assert not fast.changed
+    fast.set("A1", Formula(text, shown + "！"), None)
+    assert fast.changed and shown.encode() + "！".encode() in fast.to_bytes()
