@@ -26,16 +26,7 @@ from typing import Any
 
 from .. import docx_layout as L
 from ..errors import ImportError_, PerfXLError
-from ..model import (
-    CHECKPOINTS,
-    CostItem,
-    Department,
-    Indicator,
-    Measure,
-    Project,
-    SubGoal,
-    funding_line_for,
-)
+from ..model import CHECKPOINTS, Department, Indicator, Measure, Project, SubGoal, funding_line_for
 from ..numbers import amount_or_invalid, percent_or_invalid
 from . import costs
 from .text import NO_TABLE_MESSAGE, year_from_titles
@@ -572,7 +563,7 @@ class _TableParser:
     def parse(self, money_unit: str) -> tuple[Project, bool, str] | None:
         head = _Head(money_unit)
         header_at = None
-        self.costs: list[CostItem] = []
+        self.costs: list[costs.CostItem] = []
         self.cost_table: costs.CostTable | None = None
         for r, row in enumerate(self.rows):
             if not row:
