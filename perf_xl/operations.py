@@ -15,7 +15,7 @@ from .model import Department
 from .workbook import layout as L
 from .workbook.grid import Grid
 from .workbook.patch import Mark, Patch
-from .workbook.read import LayoutProblem, ReadResult, department_from_grids, require_master
+from .workbook.read import LayoutProblem, ReadResult, cell_of, department_from_grids, require_master
 
 if TYPE_CHECKING:
     from .rules import Finding, RuleConfig
@@ -61,7 +61,7 @@ def fill(dept: Department, profile: str | None = None, overwrite: bool = False,
     details = []
     for project, result in zip(dept.projects, results, strict=True):
         for cell, value in result.patch(fraction=True).items():
-            patch.set(project.sheet or "", cell, value)
+            patch.set(project.sheet or "", cell_of(project, cell), value)  # where the plan is now
         details.extend(f"「{project.sheet}」{line}" for line in result.lines())
     return FillOutcome(patch, results, fill_summary(results), details)
 
@@ -90,15 +90,16 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
         patch.sheets.append(findings_sheet([f.to_dict() for f in findings], source=source))
     # A sheet whose layout broke is not read, so it is not in the model: its cells are not
     # where we would write, and only its PT502 marks go onto it.
-    for sheet in (p.sheet for p in read.department.projects if p.sheet):
+    for project in (p for p in read.department.projects if p.sheet):
+        sheet = project.sheet or ""
         mine = [f for f in findings if f.sheet == sheet]
         counts = {s: sum(1 for f in mine if f.severity == s) for s in ("error", "warning", "info")}
         status = "错误" if counts["error"] else "警告" if counts["warning"] else "通过"
-        patch.set(sheet, L.STATUS, status)
+        patch.set(sheet, cell_of(project, L.STATUS), status)
         for cell, sev in zip(L.COUNT_CELLS, ("error", "warning", "info"), strict=True):
-            patch.set(sheet, cell, counts[sev])
+            patch.set(sheet, cell_of(project, cell), counts[sev])
         categories = list(dict.fromkeys(f.category for f in mine if f.severity != "info"))
-        patch.set(sheet, L.REVIEW_CELL, "；".join(categories))
+        patch.set(sheet, cell_of(project, L.REVIEW_CELL), "；".join(categories))
     for f in findings:
         if f.sheet and f.cell:
             patch.marks.append(Mark(f.sheet, f.cell, f.severity, f"{f.code} {f.message}"))
@@ -139,7 +140,7 @@ def new_project(read: ReadResult) -> NewProject:
     import re
 
     projects = [p for p in read.department.projects if p.sheet]
-    broken = {p.sheet for p in read.problems}
+    broken = {p.sheet for p in read.problems if p.fatal}
     numbered = [n for n in read.sheets if n not in L.FIXED_SHEETS and re.match(r"^\d{1,4}\s", n)]
     seqs = [p.seq for p in projects] + [int(n.split()[0]) for n in numbered]
     seq = max(seqs, default=0) + 1

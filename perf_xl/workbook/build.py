@@ -76,13 +76,6 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
 
     today = today or datetime.date.today()
     path = Path(path)
-    for project in dept.projects:
-        if len(project.indicators) > L.IND_CAPACITY:
-            from ..errors import WorkbookError
-
-            raise WorkbookError(
-                f"项目「{project.name}」有 {len(project.indicators)} 个指标，"
-                f"工作表最多容纳 {L.IND_CAPACITY} 个")
     assign_sheet_names(dept)
     sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
                    L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
@@ -417,7 +410,8 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
         _put(ws, f"{column.col}{header}", None, column.caption, fmt.tool_label)
     widths = {c.key: _span_width(f"{c.col}1", f"{c.merge_to_col}1" if c.merge_to_col else None)
               for c in L.IND_COLUMNS}
-    for index in range(L.IND_CAPACITY):
+    n_rows = L.table_rows(len(project.indicators))
+    for index in range(n_rows):
         row = L.indicator_row(index)
         ind = project.indicators[index] if index < len(project.indicators) else None
         for column in L.IND_COLUMNS:
@@ -433,7 +427,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
                  F.UDF_FALLBACK if ind and ind.value else "")
         if ind:
             ws.set_row(row - 1, row_height([(getattr(ind, k), w) for k, w in widths.items()]))
-    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
+    first, last = L.IND_FIRST_ROW, L.indicator_row(n_rows - 1)
     ws.conditional_format(f"A{first}:{L.LAST_COL}{last}", {
         "type": "formula", "criteria": f"=COUNTA($A{first}:${L.LAST_COL}{first})>0",
         "format": fmt.cf_border})
@@ -488,8 +482,13 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
             "error_title": field.caption, "error_message": "金额应为不小于 0 的数字（万元）"})
 
     ws.freeze_panes(3, 0)
-    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
-    ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
+    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=f"A1:{L.LAST_COL}{last}")
+    # The marker that makes this a project sheet for the reader (hidden column; it moves
+    # with the sheet when it is copied, renamed or reordered).
+    ws.write(L.MARKER_CELL, L.SHEET_MARKER)
+    ws.set_column(f"{L.MARKER_COL}:{L.MARKER_COL}", None, None, {"hidden": True})
+    notes = L.notes_row(len(project.indicators))
+    ws.write(f"A{notes}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
              "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
 
 
