@@ -144,7 +144,7 @@ def department_from_grids(names: list[str], grids: dict[str, Grid]) -> ReadResul
                 if _SHEET_SEQ.match(name) and grid.is_empty():  # a project sheet emptied out
                     result.problems.append(LayoutProblem(name, L.CODE.cell, _EMPTY))
                 continue  # the user's own sheet ("2024 对账", "99 我的笔记"): never touched
-        elif not _looks_like_project(grid):
+        elif not marked and not _looks_like_project(grid):
             continue  # a workbook built before the marker: recognised by its captions
         if grid.merges:
             result.merges[name] = grid.merges

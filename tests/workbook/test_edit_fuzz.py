@@ -133,18 +133,11 @@ def recount(names, grids, projects) -> Decimal:
         grid = grids.get(name)
         if grid is None or name not in projects or not recognisable(grid):
             continue
-        ref = grid.find("预算数", *L.CAPTION_WINDOW)
-        if ref:  # the first filled cell to its right, before the next caption (其中：财政资金)
-            r, c = L.split_a1(ref)
-            value = None
-            for cc in range(c + 1, c + 8):
-                v = grid.at(r, cc)
-                if isinstance(v, str) and compact(v) == compact("其中：财政资金"):
-                    break
-                if v is not None:
-                    value = v
-                    break
-            n = _number(value)
+        # 预算数 stands in its caption's row, in the column the table's header calls 三级指标
+        # (the sheet's third column), wherever inserted rows and columns put those
+        row_of, col_of = grid.find("预算数", *L.CAPTION_WINDOW), grid.find("三级指标", *L.CAPTION_WINDOW)
+        if row_of and col_of:
+            n = _number(grid.at(L.split_a1(row_of)[0], L.split_a1(col_of)[1]))
             if n is not None and abs(n) <= Decimal("1e12"):
                 total += n
     return total

@@ -8,6 +8,7 @@ the fix: a lost update, a traceback, a hang, a rewritten read-only file.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import struct
@@ -256,7 +257,7 @@ def _sheet_with_rows(src: Path, dst: Path, last_row: int) -> Path:
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet3.xml":
                 text = data.decode()
-                text = text.replace('<dimension ref="A1:K53"/>', f'<dimension ref="A1:K{last_row}"/>')
+                text = re.sub(r'<dimension ref="A1:([A-Z]+)\d+"/>', rf'<dimension ref="A1:\g<1>{last_row}"/>', text)
                 text = text.replace("</sheetData>", f'<row r="{last_row}"><c r="A{last_row}" t="inlineStr">'
                                     "<is><t>x</t></is></c></row></sheetData>")
                 data = text.encode()
