@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("demo", "demo"),
     ("import", "import_text"),
     ("build", "build"),
+    ("addin", "addin"),
     ("fill", "fill"),
     ("validate", "validate"),
     ("summary", "summary"),

@@ -40,6 +40,14 @@ def _caller(book: Any) -> Any:
     return xw.Book.caller()
 
 
+def active_book() -> Any:
+    """The workbook the user is in: what the add-in's ribbon callbacks act on (there
+    xw.Book.caller() is the add-in itself)."""
+    import xlwings as xw
+
+    return xw.books.active
+
+
 def _say(book: Any, text: str, *, error: bool = False) -> str:
     book.app.alert(text, title=TITLE, mode="critical" if error else "info")
     return text
@@ -150,9 +158,49 @@ def add_project_sheet(book: Any) -> str:
         else:
             _copy_template(book, plan.sheet, plan.after or L.DEPARTMENT_SHEET)
     adapter.apply(blank_project_patch(plan.sheet, plan.seq))
+    rebind_buttons(book, plan.sheet)
     book.sheets[plan.sheet].activate()
     return _say(book, f"已新增项目表「{plan.sheet}」（序号 {plan.seq}）。填写后请点击「校验本表」，"
                       f"再点击「生成汇总表」把它加入汇总。")
+
+
+def macro_reference(book: Any, macro: str) -> str:
+    """An OnAction naming ``macro`` of this workbook: 'Book.xlsm'!Macro."""
+    return "'" + book.name.replace("'", "''") + "'!" + macro
+
+
+def rebind_buttons(book: Any, sheet: str) -> int:
+    """Point every button of ``sheet`` at this workbook's macro of the same name.
+
+    A button copied with a sheet from another workbook keeps that workbook in its OnAction
+    ('template.xlsm'!ValidateThisSheet), and ChangeLink fixes formulas only; a copy within
+    the workbook is re-pointed too, so that no button ever names another file. Returns the
+    number of buttons re-pointed. Shapes without a macro are left alone."""
+    count = 0
+    for shape in book.sheets[sheet].shapes:
+        try:
+            action = shape.api.OnAction
+        except Exception:  # not a control that runs a macro (a picture, a chart)
+            continue
+        if not action:
+            continue
+        macro = action.rsplit("!", 1)[-1].strip("'")
+        shape.api.OnAction = macro_reference(book, macro)
+        count += 1
+    return count
+
+
+@_button
+def functions_refreshed(book: Any) -> str:
+    """After 更新 Python 函数 (PerfXL.bas RefreshFunctions: ImportPythonUDFs, then
+    Application.CalculateFull): say what happened and that the workbook must be saved."""
+    from .udfs import UDFS
+
+    done = f"已导入 {len(UDFS)} 个 Python 函数（{'、'.join(UDFS)}），全部公式已重新计算。\n\n"
+    if book.name.lower().endswith(".xlam"):  # the add-in's ribbon: it saved itself
+        return _say(book, done + "这些函数保存在加载项中，所有打开的工作簿都可以使用。")
+    return _say(book, done + "这些函数保存在工作簿的 VBA 工程（模块 xlwings_udfs）中：请保存工作簿（Ctrl+S），"
+                             "否则下次打开时还要再点一次「更新 Python 函数」。")
 
 
 def _copy_template(book: Any, name: str, after: str) -> None:
@@ -163,8 +211,10 @@ def _copy_template(book: Any, name: str, after: str) -> None:
     from ..workbook.build import build_workbook
 
     with tempfile.TemporaryDirectory(prefix="perf_xl-") as tmp:
-        path = Path(tmp) / "template.xlsm"
-        build_workbook(Department(projects=[Project(seq=1, code="", name="")]), path)
+        macros = not book.name.lower().endswith(".xlsx")  # a macro-free book gets no buttons
+        path = Path(tmp) / ("template.xlsm" if macros else "template.xlsx")
+        build_workbook(Department(projects=[Project(seq=1, code="", name="")]), path,
+                       with_macros=macros)
         template = book.app.books.open(str(path))
         try:
             source = next(s for s in template.sheets if s.name not in L.FIXED_SHEETS)

@@ -11,10 +11,17 @@ Array-friendly: every argument may be one cell or a range. Ranges arrive as 2-D 
 shape. Empty cells give "". On Linux and macOS without Excel the xlwings decorators return
 the plain function, so these are ordinary Python functions that tests call directly.
 
+When something fails the cell says so in a short Chinese text, never a traceback: a PT_*
+cell shows 「需启用 Python」 when the functions were never imported (the formula's IFERROR
+catches #NAME?), 「Python 出错：…」 when Python raised (``_safe`` below) or could not be
+reached at all (PerfXL.bas routes the wrapper's Err.Description through PerfXLUdfError).
+
 No parameter or return annotations here: xlwings reads annotations as converters.
 """
 
 from __future__ import annotations
+
+import functools
 
 import xlwings as xw
 
@@ -24,6 +31,30 @@ from ..workbook.grid import cell_text
 
 CATEGORY = "perf_xl"
 ERROR_SHAPE = "参数区域的行数或列数不一致"
+PYTHON_ERROR = "Python 出错："  # also built by PerfXLUdfError in macros/PerfXL.bas
+MAX_ERROR = 80
+
+
+def _safe(fn):
+    """The UDF, answering 「Python 出错：…」 (one line) instead of raising: xlwings would
+    turn the exception into a COM error whose text is a whole traceback. Innermost
+    decorator, so xlwings reads the real signature (functools.wraps keeps ``__wrapped__``)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PerfXLError as exc:
+            return _error_text(exc.describe())
+        except Exception as exc:  # a bug or an odd argument: say it in the cell, short
+            return _error_text(f"{type(exc).__name__}: {exc}")
+
+    return run
+
+
+def _error_text(detail):
+    text = PYTHON_ERROR + " ".join(str(detail).split())
+    return text if len(text) <= MAX_ERROR else text[:MAX_ERROR - 1] + "…"
 
 
 # -- broadcasting ------------------------------------------------------------------------------
@@ -79,6 +110,7 @@ def _join(messages):
 # -- 项目编码 -----------------------------------------------------------------------------------
 @xw.func(category=CATEGORY)
 @xw.arg("code", ndim=2, doc="项目编码单元格（可为区域）")
+@_safe
 def PT_CODE_CHECK(code):
     """项目编码校验：正确时为「正确」，否则说明错在哪里（与 perf-xl validate 的 PT101/PT102 相同）。"""
     from ..rules.row import check_code
@@ -100,6 +132,7 @@ def PT_CODE_CHECK(code):
 @xw.arg("value", ndim=2, doc="指标值")
 @xw.arg("budget", ndim=2, doc="预算数（万元），如 $C$4")
 @xw.arg("description", ndim=2, doc="绩效指标描述（可省略）")
+@_safe
 def PT_CHECK(level1, level2, level3, value, budget, description=None):
     """一行指标的校验结果：没有问题为空，否则为问题说明（以「；」分隔），与 perf-xl validate 相同。
 
@@ -145,6 +178,7 @@ def _budget(value):
 @xw.func(category=CATEGORY)
 @xw.arg("grid", ndim=2, doc="项目表 A1:G51")
 @xw.arg("year", doc="预算年度（可省略），如 '部门整体'!$B$5")
+@_safe
 def PT_FINDINGS_COUNT(grid, year=None):
     """项目表的问题数：与 perf-xl validate 对该表报告的条数相同（错误、警告、提示合计）。
 
@@ -171,6 +205,7 @@ def _year(value):
 @xw.func(category=CATEGORY)
 @xw.arg("profile", ndim=2, doc="支出计划模板：序时进度、按月均衡、一次性、一次性（6月底）…")
 @xw.arg("checkpoint", ndim=2, doc="时点：3月底 / 6月底 / 10月底 / 12月底（或月份 3、6、10、12）；省略则四个时点")
+@_safe
 def PT_PLAN(profile, checkpoint=None):
     """支出计划模板的累计支出进度（0.25 即 25%，与项目表的百分比单元格相同）：
     给出时点为一个数，省略时点为一行四个数（3月底、6月底、10月底、12月底）。"""
@@ -209,6 +244,7 @@ PARTS = {"operator": 0, "运算符": 0, "1": 0, "number": 1, "数值": 1, "2": 1
 @xw.func(category=CATEGORY)
 @xw.arg("value", ndim=2, doc="指标值，如 ≥90%、≤100万元、20台")
 @xw.arg("part", ndim=2, doc="运算符 / 数值 / 单位（或 1 / 2 / 3）；省略则一行三项")
+@_safe
 def PT_PARSE(value, part=None):
     """指标值的运算符、数值和单位（单位已规范，「百分比」为「%」；没写运算符为「＝」）。
     定性目标（如「持续影响」）与无法识别的值：数值与单位为空。"""

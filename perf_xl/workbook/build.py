@@ -68,10 +68,13 @@ def _legal(name: str) -> bool:
 
 def build_workbook(dept: Department, path: str | Path, *, progress: Progress | None = None,
                    macros: Path | None = None, today: datetime.date | None = None,
-                   project_id: uuid.UUID | None = None) -> BuildReport:
+                   project_id: uuid.UUID | None = None, with_macros: bool = True) -> BuildReport:
     """Write ``dept`` as the master workbook at ``path`` (atomically). The output depends
     only on the model, the macros, the builder, ``today`` (the date it shows) and
-    ``project_id`` (the VBA project's ID; each build gets a new one unless it is given)."""
+    ``project_id`` (the VBA project's ID; each build gets a new one unless it is given).
+
+    ``with_macros=False`` writes the macro-free workbook (an .xlsx) that the add-in
+    PerfXL.xlam drives: no VBA project and no buttons; everything else the same."""
     import xlsxwriter
 
     today = today or datetime.date.today()
@@ -80,8 +83,10 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
     sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
                    L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
     code_names = [f"Sheet{i}" for i in range(1, len(sheet_names) + 1)]
-    with write_errors(path):  # the VBA project is made in a scratch folder (a full disk there too)
-        vba = vba_project_bin(code_names, project_modules(macros), project_id)
+    vba = None
+    if with_macros:
+        with write_errors(path):  # the VBA project is made in a scratch folder (a full disk there too)
+            vba = vba_project_bin(code_names, project_modules(macros), project_id)
 
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
@@ -89,11 +94,13 @@ def build_workbook(dept: Department, path: str | Path, *, progress: Progress | N
                                              "strings_to_urls": False,
                                              "in_memory": True})
         book.set_vba_name(WORKBOOK_CODE_NAME)
-        book.add_vba_project(io.BytesIO(vba), is_stream=True)
+        if vba is not None:
+            book.add_vba_project(io.BytesIO(vba), is_stream=True)
         book.set_properties({"title": f"{dept.unit_name} {dept.year or ''} 年预算绩效目标",
                              "author": "perf_xl", "comments": f"perf_xl {__version__}",
                              "created": datetime.datetime.combine(today, datetime.time())})
         fmt = _Formats(book)
+        fmt.buttons = with_macros
         sheet_class = _Worksheet(book)
         sheets = {name: book.add_worksheet(name, worksheet_class=sheet_class) for name in sheet_names}
         for name, code in zip(sheet_names, code_names, strict=True):
@@ -142,6 +149,8 @@ def _Worksheet(book):
 
 # -- formats ---------------------------------------------------------------------------------
 class _Formats:
+    buttons = True  # False in the macro-free workbook: no buttons are drawn
+
     def __init__(self, book) -> None:
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
         border = {**base, "border": 1}
@@ -182,6 +191,8 @@ class _Formats:
         self.home_value = book.add_format({**plain, "align": "left"})
         self.home_money = book.add_format({**plain, "align": "left", "num_format": MONEY_FORMAT})
         self.home_text = book.add_format({**plain, "text_wrap": True})
+        self.home_button = book.add_format({**plain, "bold": True, "align": "center", "border": 1,
+                                            "bg_color": "#F2F2F2"})
 
 
 def _span_width(first: str, last: str | None) -> float:
@@ -264,14 +275,20 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
         else:
             _put(ws, ref, None, value, fmt.home_value)
     first = L.split_a1(L.HOME_BUTTONS[0].cell)[0]
-    ws.write(f"B{first - 1}", "操作按钮（需要 Excel + Python + xlwings）", fmt.home_section)
+    ws.write(f"B{first - 1}", "操作按钮（需要 Excel + Python + xlwings）" if fmt.buttons
+             else NO_MACROS_HEADING, fmt.home_section)
     for button in L.HOME_BUTTONS:
         width, height = L.BUTTON_SIZE
-        ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
-                                       "width": width - 20, "height": height})
+        if fmt.buttons:
+            ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
+                                           "width": width - 20, "height": height})
         row = L.split_a1(button.cell)[0]
+        # The caption in the cell under the button too: buttons are not printed, the
+        # printout then lists the commands instead of leaving a hole.
+        ws.write(button.cell, button.caption, fmt.home_button)
         ws.write(f"D{row}", button.help, fmt.home_text)
         ws.set_row(row - 1, 27)
+    first_open = FIRST_OPEN
     how_to = (
         "1. 每个预算项目一张工作表（如「01 国家赔偿」），版式同《项目支出绩效目标表》，可直接打印。",
         "2. 白底单元格由您填写；右侧蓝色区域（序号、编码校验、指标金额、成本核对、校验结果）由公式或工具填写。",
@@ -284,8 +301,30 @@ def _write_home(ws, dept: Department, fmt: _Formats) -> None:
     ws.write(f"B{start}", "使用说明", fmt.home_section)
     for i, line in enumerate(how_to, start=1):
         ws.merge_range(f"B{start + i}:D{start + i}", line, fmt.home_text)
-    ws.write(f"B{start + len(how_to) + 2}", f"由 perf_xl {__version__} 生成", fmt.small)
-    _page_setup(ws, area=f"A1:D{start + len(how_to) + 2}")
+    start += len(how_to) + 2
+    ws.write(f"B{start}", "第一次在 Excel 中打开（详见 docs/excel.md）", fmt.home_section)
+    for i, line in enumerate(first_open, start=1):
+        ws.merge_range(f"B{start + i}:D{start + i}", line, fmt.home_text)
+        ws.set_row(start + i - 1, row_height([(line, 18 + 4 + 86)], line=15))
+    start += len(first_open) + 2
+    ws.write(f"B{start}", f"由 perf_xl {__version__} 生成", fmt.small)
+    _page_setup(ws, area=f"A1:D{start}")
+
+
+NO_MACROS_HEADING = "操作（本工作簿不含宏：请用 PerfXL 加载项的功能区「绩效目标」选项卡）"
+
+# The short version of docs/excel.md's first-open walkthrough, in the order a user meets it.
+FIRST_OPEN = (
+    "1. 顶部黄色「受保护的视图」：点「启用编辑」。",
+    "2. 红色「安全风险：Microsoft 已阻止宏运行」（从网上、邮件收到的文件）：关闭 Excel，右键文件 → 属性 → "
+    "勾选「解除锁定」→ 确定；或把文件放进受信任位置。",
+    "3. 黄色「安全警告 宏已被禁用」：点「启用内容」。点按钮提示「无法运行宏」时，说明宏仍被禁用，见第 2 步。",
+    "4. 按钮提示找不到 Python / xlwings 或版本不符：在「xlwings.conf」表把 Interpreter_Win 改成 pythonw.exe 的完整路径"
+    "（不要用 Microsoft Store 的 python 别名），并安装与工作簿相同版本的 xlwings。",
+    "5. 点「更新 Python 函数」（需在信任中心勾选「信任对 VBA 工程对象模型的访问」），然后保存工作簿（Ctrl+S），"
+    "否则下次打开「Python 校验」列又显示「需启用 Python」。",
+    "6. 始终保存为 .xlsm；按钮从不自动保存。",
+)
 
 
 # -- 部门整体 -----------------------------------------------------------------------------------
@@ -353,7 +392,8 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.MONEY_UNIT_LABEL.cell, L.MONEY_UNIT_LABEL.merge_to, L.MONEY_UNIT_LABEL.text,
          fmt.text)
     for label in L.LABELS:
-        _put(ws, label.cell, label.merge_to, label.text, fmt.label)
+        caption = header_caption(label.text, _span_width(label.cell, label.merge_to))
+        _put(ws, label.cell, label.merge_to, caption, fmt.label)
 
     _put(ws, L.CODE.cell, L.CODE.merge_to, project.code, fmt.cell)
     _put(ws, L.NAME.cell, L.NAME.merge_to, project.name, fmt.cell)
@@ -395,7 +435,7 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _put(ws, L.SEQ.cell, None, project.seq, fmt.tool)
     _formula(ws, L.CODE_CHECK, F.udf_code_check(), fmt.tool, F.UDF_FALLBACK)
     _formula(ws, L.FINDINGS_COUNT, F.udf_findings_count(), fmt.tool, F.UDF_FALLBACK)
-    for button in L.PROJECT_BUTTONS:
+    for button in L.PROJECT_BUTTONS if fmt.buttons else ():
         width, height = L.BUTTON_SIZE
         ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
                                        "width": width - 30, "height": height - 4})
@@ -490,6 +530,15 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     notes = L.notes_row(len(project.indicators))
     ws.write(f"A{notes}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
              "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
+
+
+def header_caption(text: str, width: float) -> str:
+    """A caption that does not fit its column on one line breaks before its bracket
+    (「资金支出计划\n（%）」), not inside a word or between 「（万元」 and 「）」."""
+    if display_width(text) <= width - 1 or "（" not in text or "\n" in text:
+        return text
+    head, _, unit = text.partition("（")
+    return f"{head}\n（{unit}"
 
 
 def _write_project(ws, project: Project, dept: Department, fmt: _Formats) -> None:

@@ -247,6 +247,9 @@ FINDINGS_HEADER_ROW = 4
 NOT_VALIDATED = "尚未校验。点击首页「校验全部项目」，或运行 perf-xl validate 本文件 --write。"
 
 
+FINDINGS_WIDTHS = {"A": 6, "B": 7, "C": 8, "D": 20, "E": 24, "F": 30, "G": 8, "H": 80}
+
+
 def findings_sheet(findings: list[Mapping[str, Any]], when: _dt.datetime | None = None,
                    source: str = "", note: str | None = None) -> SheetSpec:
     """校验结果: one row per finding; the cell column links to the cell it names."""
@@ -274,7 +277,12 @@ def findings_sheet(findings: list[Mapping[str, Any]], when: _dt.datetime | None 
         spec.put(f"F{r}", sheet, "cell")
         spec.put(f"G{r}", Link(cell, sheet, cell) if sheet and cell else cell, "link" if cell else "center")
         spec.put(f"H{r}", f.get("message", ""), "cell")
-    spec.widths.update({"A": 6, "B": 7, "C": 8, "D": 20, "E": 24, "F": 22, "G": 8, "H": 80})
+        # Rows sized for their wrapped text (a fixed height overlaps when printed).
+        spec.heights[r] = row_height([(f.get("message", ""), FINDINGS_WIDTHS["H"]),
+                                      (sheet, FINDINGS_WIDTHS["F"]),
+                                      (f.get("category", ""), FINDINGS_WIDTHS["D"]),
+                                      (f.get("project_code") or "", FINDINGS_WIDTHS["E"])])
+    spec.widths.update(FINDINGS_WIDTHS)
     spec.print_area = f"A1:H{FINDINGS_HEADER_ROW + max(len(findings), 1)}"
     spec.repeat_row = FINDINGS_HEADER_ROW
     return spec

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.cli import cli
-from support.fake_xlwings import FakeBook
+from support.fake_xlwings import FakeBook, FakeSheet
 from support.snapshots import book_state, differences, fake_charts, file_charts, file_state
 
 from perf_xl.excel import buttons as B
@@ -233,3 +233,71 @@ def test_add_project_sheet_from_the_builders_template_when_no_project_is_left(pa
     assert fake.sheets["01 新项目"].range(L.FINDINGS_COUNT).formula.startswith(
         "=IFERROR(PT_FINDINGS_COUNT($A$1:$G$51,'部门整体'!$B$5)")
     assert len(fake.app.books) == 1  # the template workbook was closed
+
+
+# -- buttons that stay bound ----------------------------------------------------------------------
+def _bas_subs() -> set[str]:
+    import re
+
+    from perf_xl.resources import macros_dir
+
+    text = "\n".join(p.read_text(encoding="ascii") for p in macros_dir().glob("*.bas"))
+    return set(re.findall(r"^Sub (\w+)\(\)", text, re.M))  # public Subs: the macros
+
+
+def _bindings(book: FakeBook, sheet: str) -> list[str]:
+    return [shape.api.OnAction for shape in book.sheets[sheet].shapes]
+
+
+def test_every_button_runs_a_macro_of_this_workbook_and_every_macro_has_a_button(pair):
+    fake, _path = pair
+    own = f"'{NAME}'!"
+    macros = set()
+    for sheet in fake.sheets:
+        for action in _bindings(fake, sheet.name):
+            assert action.startswith(own), (sheet.name, action)
+            macros.add(action.removeprefix(own))
+    layout = {b.macro for b in (*L.HOME_BUTTONS, *L.PROJECT_BUTTONS)}
+    assert macros == layout == _bas_subs()  # 8 today; lifecycle buttons add to all three
+    assert len(macros) >= 8
+
+
+def test_a_new_project_sheet_from_the_template_file_is_rebound_to_this_workbook(pair):
+    """The builder's blank sheet comes from a temporary template.xlsm: Excel copies its
+    buttons still naming template.xlsm; add_project_sheet re-points them."""
+    fake, _path = pair
+    for name in _project_sheets(fake):
+        fake.sheets[name].delete()
+    B.add_project_sheet(book=fake)
+    actions = _bindings(fake, "01 新项目")
+    assert sorted(actions) == sorted(f"'{NAME}'!{b.macro}" for b in L.PROJECT_BUTTONS)
+
+
+def test_rebind_points_a_foreign_button_here(pair, tmp_path):
+    """A sheet copied into another workbook keeps buttons naming this one (Excel's way);
+    rebind_buttons points them at the workbook they are in. Also after a copy within the
+    workbook (新增项目表 from the last project sheet) every button names this workbook."""
+    fake, _path = pair
+    B.add_project_sheet(book=fake)
+    assert sorted(_bindings(fake, "40 新项目")) == sorted(
+        f"'{NAME}'!{b.macro}" for b in L.PROJECT_BUTTONS)
+    other = FakeBook(str(tmp_path / "其他.xlsm"), app=fake.app)
+    other._sheets.append(FakeSheet(other, "Sheet1"))
+    fake.sheets["40 新项目"].copy(after=other.sheets["Sheet1"], name="外来")
+    foreign = _bindings(other, "外来")
+    assert foreign and all(a.startswith(f"'{NAME}'!") for a in foreign)  # still names us
+    assert B.rebind_buttons(other, "外来") == len(foreign)
+    assert all(a.startswith("'其他.xlsm'!") for a in _bindings(other, "外来"))
+    # A workbook name with an apostrophe is quoted as Excel quotes it.
+    other._fullname = str(tmp_path / "O'Neil.xlsm")
+    B.rebind_buttons(other, "外来")
+    assert _bindings(other, "外来")[0].startswith("'O''Neil.xlsm'!")
+
+
+# -- 更新 Python 函数 ----------------------------------------------------------------------------
+def test_functions_refreshed_tells_the_user_to_save(pair):
+    fake, _path = pair
+    message = B.functions_refreshed(book=fake)
+    assert "已导入 5 个 Python 函数" in message and "全部公式已重新计算" in message
+    assert "请保存工作簿（Ctrl+S）" in message
+    assert fake.app.alerts[-1]["mode"] == "info"

@@ -169,6 +169,9 @@ class FakeBook:
             values = shown.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
             _load_sheet(sheet, ws, values)
         book._active = book._sheets[wb.index(wb.active)]
+        for sheet, buttons in zip(book._sheets, _vml_buttons(path), strict=True):
+            sheet.shape_list = [ShapeData(f"Button {i}", text, _on_action(book, macro))
+                                for i, (text, macro) in enumerate(buttons, 1)]
         return book
 
     @property
@@ -263,6 +266,7 @@ class FakeSheet:
         self.col_widths: dict[int, float] = {}
         self.row_heights: dict[int, float] = {}
         self.chart_list: list[FakeChart] = []
+        self.shape_list: list[ShapeData] = []  # the buttons (form controls) of the sheet
         self._print_area: str | None = None
         self.extras: dict[str, Any] = {}  # what the file has that the fake does not model
         self.reads = 0  # bulk reads, for the one-read-per-sheet test
@@ -325,6 +329,10 @@ class FakeSheet:
     def page_setup(self) -> FakePageSetup:
         return FakePageSetup(self)
 
+    @property
+    def shapes(self) -> FakeShapes:
+        return FakeShapes(self)
+
     def copy(self, before: FakeSheet | None = None, after: FakeSheet | None = None,
              name: str | None = None) -> FakeSheet:
         target_book = (before or after or self)._book
@@ -340,6 +348,9 @@ class FakeSheet:
         new.extras = copy.deepcopy(self.extras)
         for chart in self.chart_list:
             new.chart_list.append(copy.copy(chart))
+        # Excel copies the buttons with their OnAction as it is: a button that ran a macro
+        # of this workbook names it with this workbook's file name, also in another book.
+        new.shape_list = [copy.copy(shape) for shape in self.shape_list]
         if before is None and after is None:
             after = target_book._sheets[-1]
         _insert(target_book, new, before, after)
@@ -718,6 +729,77 @@ def _set_cell(cell: CellData, v: Any) -> None:
         cell.formula, cell.value = None, v[1:]
     else:
         cell.formula, cell.value = None, (None if v == "" else v)
+
+
+@dataclass
+class ShapeData:
+    name: str
+    text: str
+    on_action: str  # as Excel reports it: 'Book.xlsm'!Macro
+
+
+class FakeShapes:
+    xlwings_class = "Shapes"
+
+    def __init__(self, sheet: FakeSheet) -> None:
+        self._sheet = sheet
+
+    def __iter__(self):
+        return iter([FakeShape(self._sheet, d) for d in self._sheet.shape_list])
+
+    def __len__(self) -> int:
+        return len(self._sheet.shape_list)
+
+    def __getitem__(self, key: int | str) -> FakeShape:
+        if isinstance(key, int):
+            return FakeShape(self._sheet, self._sheet.shape_list[key])
+        for d in self._sheet.shape_list:
+            if d.name == key:
+                return FakeShape(self._sheet, d)
+        raise KeyError(key)
+
+    def __contains__(self, key: str) -> bool:
+        return any(d.name == key for d in self._sheet.shape_list)
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+
+class FakeShape:
+    xlwings_class = "Shape"
+
+    def __init__(self, sheet: FakeSheet, data: ShapeData) -> None:
+        self._sheet, self._data = sheet, data
+
+    @property
+    def name(self) -> str:
+        return self._data.name
+
+    @property
+    def text(self) -> str:
+        return self._data.text
+
+    @property
+    def api(self) -> ShapeCom:
+        return ShapeCom(self._data)
+
+
+class ShapeCom:
+    """The COM Shape behind ``Shape.api``: only OnAction (what Excel's Shape has)."""
+
+    def __init__(self, data: ShapeData) -> None:
+        self._data = data
+
+    @property
+    def OnAction(self) -> str:  # the COM name
+        return self._data.on_action
+
+    @OnAction.setter
+    def OnAction(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("OnAction is text")
+        self._data.on_action = value
 
 
 class FakeNote:
@@ -1119,3 +1201,49 @@ def _load_sheet(sheet: FakeSheet, ws, shown: list[list[Any]]) -> None:
     sheet.extras = {"validations": len(ws.data_validations.dataValidation),
                     "conditional_formats": len(ws.conditional_formatting),
                     "legacy_drawing": bool(ws.legacy_drawing)}
+
+
+# -- buttons (legacy VML form controls) as Excel shows them ---------------------------------------
+_VML_BUTTON = re.compile(r"<v:shape .*?</v:shape>", re.S)
+
+
+def _vml_buttons(path: Path) -> list[list[tuple[str, str]]]:
+    """Per sheet (in order), its buttons' (caption, macro) from the file's VML drawings."""
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    rel_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    with zipfile.ZipFile(path) as z:
+        book_xml = etree.fromstring(z.read("xl/workbook.xml"))
+        rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(
+            z.read("xl/_rels/workbook.xml.rels")).iter(f"{rel_ns}Relationship")}
+        out = []
+        for sheet in book_xml.iter("{*}sheet"):
+            rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+            part = posixpath.normpath(posixpath.join("xl", rels[rid]))
+            rels_part = posixpath.join(posixpath.dirname(part), "_rels",
+                                       posixpath.basename(part) + ".rels")
+            found: list[tuple[str, str]] = []
+            if rels_part in z.namelist():
+                for r in etree.fromstring(z.read(rels_part)).iter(f"{rel_ns}Relationship"):
+                    if r.get("Type", "").endswith("/vmlDrawing"):
+                        vml = z.read(posixpath.normpath(posixpath.join(
+                            posixpath.dirname(part), r.get("Target")))).decode("utf-8")
+                        for shape in _VML_BUTTON.findall(vml):
+                            if 'ObjectType="Button"' not in shape:
+                                continue
+                            macro = re.search(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", shape)
+                            text = re.sub(r"<[^>]+>", "", shape.split("<v:textbox", 1)[1]
+                                          .split("</v:textbox>", 1)[0].split(">", 1)[1])
+                            found.append((text, macro.group(1) if macro else ""))
+            out.append(found)
+    return out
+
+
+def _on_action(book: FakeBook, macro: str) -> str:
+    """[0]!Macro (this workbook, as the file stores it) as Excel reports it."""
+    if not macro:
+        return ""
+    return f"'{book.name}'!{macro.removeprefix('[0]!')}"

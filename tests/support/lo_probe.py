@@ -4,11 +4,13 @@ Run with the interpreter that has python3-uno (Debian's /usr/bin/python3), not t
 project's: ``/usr/bin/python3 lo_probe.py request.json`` prints one JSON object.
 
 request.json: {"files": [{"path": ..., "cells": {"sheet": ["C4", ...]},
+                          "copy_sheets": [{"from", "to"}]?, "import_sheets": [{"path", "sheet", "to"}]?,
                           "set": {"sheet": {"C4": 1.5}}, "save_as": "x.xlsx"?}]}
 Per file it reports: sheets, error cells (sheet, cell, error code) after calculateAll(),
 the number of formula cells and the visibility of each sheet,
 the requested cell values (after any "set" edits and recalculation), and every form
-control button (sheet, label, bound script URL).
+control button (sheet, label, bound script URL). A request {"basic": {module: source},
+"calls": [...]} runs Basic/VBA functions instead (see run_basic).
 """
 
 from __future__ import annotations
@@ -136,14 +138,28 @@ def buttons(sheet):
 
 
 def probe(desktop, spec):
+    if spec.get("basic"):
+        return run_basic(desktop, spec)
     url = uno.systemPathToFileUrl(os.path.abspath(spec["path"]))
     args = (prop("Hidden", True), prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0))
+    if spec.get("load_filter"):  # LibreOffice does not detect some types (.xlam) by itself
+        args += (prop("FilterName", spec["load_filter"]),)
     doc = desktop.loadComponentFromURL(url, "_blank", 0, args)
     if doc is None:
         return {"path": spec["path"], "loaded": False}
     try:
         doc.calculateAll()
         sheets = doc.getSheets()
+        for copy in spec.get("copy_sheets", []):  # {"from": name, "to": new name}: within
+            sheets.copyByName(copy["from"], copy["to"], sheets.getCount())
+        for imp in spec.get("import_sheets", []):  # {"path", "sheet", "to"}: from another file
+            source = desktop.loadComponentFromURL(
+                uno.systemPathToFileUrl(os.path.abspath(imp["path"])), "_blank", 0, args)
+            try:
+                index = sheets.importSheet(source, imp["sheet"], sheets.getCount())
+                sheets.getByIndex(index).setName(imp["to"])
+            finally:
+                source.close(True)
         for sheet_name, cells in spec.get("set", {}).items():
             sheet = sheets.getByName(sheet_name)
             for ref, value in cells.items():
@@ -180,6 +196,27 @@ def probe(desktop, spec):
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(spec["save_as"])),
                            (prop("FilterName", filt),))
         return out
+    finally:
+        doc.close(True)
+
+
+def run_basic(desktop, spec):
+    """{"basic": {"Module": source, ...}, "calls": [{"macro": "Module.Function", "args": [...]}]}:
+    the modules in a library of a new document (LibreOffice does not run the macros of a
+    loaded .xlsm headless), each function called; its results in order."""
+    args = (prop("Hidden", True), prop("MacroExecutionMode", 4))
+    doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, args)
+    try:
+        library = doc.BasicLibraries.createLibrary("Probe")
+        for name, source in spec["basic"].items():
+            library.insertByName(name, source)
+        provider = doc.getScriptProvider()
+        results = []
+        for call in spec["calls"]:
+            script = provider.getScript(
+                f"vnd.sun.star.script:Probe.{call['macro']}?language=Basic&location=document")
+            results.append(script.invoke(tuple(call.get("args", [])), (), ())[0])
+        return {"path": "", "loaded": True, "calls": results}
     finally:
         doc.close(True)
 

@@ -148,3 +148,30 @@ def test_summary_sheet_recalculated_equals_pandas_and_follows_an_openpyxl_edit(t
     for line in ("诉讼费收入安排", "合计"):
         assert abs(moved[cells[(line, "预算数")]] - got[cells[(line, "预算数")]] - 1.35) < 0.005
     assert moved[cells[("罚没收入安排", "预算数")]] == got[cells[("罚没收入安排", "预算数")]]
+
+
+def test_buttons_of_added_project_sheets_stay_bound_to_this_workbook(sample_book, tmp_path):
+    """新增项目表's two ways to a new sheet, done by LibreOffice on the file: a copy of a
+    project sheet within the workbook, and the builder's blank sheet imported from the
+    temporary template workbook (buttons._copy_template). Every button of every sheet then
+    runs this workbook's macro (location=document), none the template's."""
+    from perf_xl.model import Department, Project
+    from perf_xl.workbook.build import build_workbook
+
+    template = tmp_path / "template.xlsm"
+    build_workbook(Department(projects=[Project(seq=1, code="", name="")]), template)
+    blank = L.project_sheet_name(1, "", None)
+    [result] = probe([{
+        "path": str(sample_book),
+        "copy_sheets": [{"from": "03 市中级人民法院聘用制书记员工资", "to": "40 新项目"}],
+        "import_sheets": [{"path": str(template), "sheet": blank, "to": "41 新项目"}],
+    }])
+    project_macros = {b.caption: b.macro for b in L.PROJECT_BUTTONS}
+    for sheet in ("40 新项目", "41 新项目"):
+        bound = {b["label"]: b["scripts"] for b in result["buttons"][sheet]}
+        assert bound == {caption: [
+            f"vnd.sun.star.script:VBAProject.PerfXL.{macro}?language=Basic&location=document"]
+            for caption, macro in project_macros.items()}, sheet
+    every = {s.split("PerfXL.")[1].split("?")[0]
+             for buttons in result["buttons"].values() for b in buttons for s in b["scripts"]}
+    assert every == {b.macro for b in (*L.HOME_BUTTONS, *L.PROJECT_BUTTONS)}
