@@ -40,6 +40,12 @@ def read_book(book: Workbook, only_sheet: str | None = None) -> ReadResult:
     grids = {n: book.grid(n) for n in wanted if n not in (L.XLWINGS_CONF_SHEET, L.CODES_SHEET)}
     result = require_master(department_from_grids(names, grids), getattr(book, "path", None))
     result.formulas = {n: g.formulas for n, g in grids.items()}  # (found when first looked at)
+    if only_sheet:  # (the other sheets' placements stay as an earlier read found them)
+        book.placements = {**getattr(book, "placements", {}), **result.placements}
+        if only_sheet not in result.placements:
+            book.placements.pop(only_sheet, None)
+    else:
+        book.placements = result.placements  # the adapter moves every patch to the cells found
     return result
 
 
@@ -123,9 +129,10 @@ def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = N
 
     patch = Patch(sheets=[summary_sheet(dept, summarize(dept, findings))])
     col = L.IND_GROUP_COLUMN.col
-    for sheet in (p.sheet for p in dept.projects if p.sheet):
+    for p in (p for p in dept.projects if p.sheet):
+        sheet = p.sheet or ""
         patch.set(sheet, f"{col}{L.IND_HEADER_ROW}", L.IND_GROUP_COLUMN.caption)
-        for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+        for row in range(L.IND_FIRST_ROW, L.table_last_row(len(p.indicators)) + 1):
             patch.set(sheet, f"{col}{row}", Formula(F.level1_carried(row)))
     return patch
 
@@ -148,7 +155,7 @@ def new_project(read: ReadResult) -> NewProject:
     import re
 
     projects = [p for p in read.department.projects if p.sheet]
-    broken = {p.sheet for p in read.problems}
+    broken = {p.sheet for p in read.problems if p.fatal}
     numbered = [n for n in read.sheets if n not in L.FIXED_SHEETS and re.match(r"^\d{1,4}\s", n)]
     seqs = [p.seq for p in projects] + [int(n.split()[0]) for n in numbered]
     seq = max(seqs, default=0) + 1

@@ -7,9 +7,11 @@ OOXML parts never carry a DTD.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -44,7 +46,8 @@ def check_workbook_file(path: str | Path) -> str:
         raise WorkbookError("不支持旧版 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 或 .xlsm",
                             path=str(path))
     try:
-        zf = zipfile.ZipFile(path)
+        data = path.read_bytes()
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise WorkbookError("不是 Excel 工作簿（文件不是 .xlsx/.xlsm 的 zip 格式，或已损坏、被截断）",
                             path=str(path)) from None
@@ -73,8 +76,7 @@ def check_workbook_file(path: str | Path) -> str:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     current = info.filename
-                    with zf.open(info) as part:
-                        head = part.read(_HEAD_BYTES)
+                    head = _head(data, info, zf)
                     if any(marker in head for marker in _DTD_MARKERS):
                         raise WorkbookError(
                             f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
@@ -99,6 +101,22 @@ def check_workbook_file(path: str | Path) -> str:
     if suffix == ".xlsx" and kind == MACRO_CONTENT_TYPE:
         raise WorkbookError("扩展名是 .xlsx，但文件含有宏（实为 .xlsm 改名）：请改回 .xlsm", path=str(path))
     return kind
+
+
+def _head(data: bytes, info: zipfile.ZipInfo, zf: zipfile.ZipFile) -> bytes:
+    """The first _HEAD_BYTES of a part, inflated from the file's bytes directly (opening
+    each of a 1,000-sheet workbook's parts through zipfile costs more than reading them)."""
+    off = info.header_offset
+    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or (
+            data[off:off + 4] != b"PK\x03\x04"):
+        with zf.open(info) as part:  # encrypted, another method, a bad header: zipfile says why
+            return part.read(_HEAD_BYTES)
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    raw = data[start:start + min(info.compress_size, 2 * _HEAD_BYTES + 64)]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return raw[:_HEAD_BYTES]
+    return zlib.decompressobj(-15).decompress(raw, _HEAD_BYTES)
 
 
 def require_regular_file(path: str | Path, error: type[PerfXLError] = PerfXLError) -> os.stat_result:

@@ -2,7 +2,6 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
 from support.example import example_department
@@ -101,16 +100,23 @@ def test_print_setup_and_freeze(sample_book):
     assert sheet.count("<dataValidation ") >= 5
 
 
-def test_too_many_indicators_is_refused(tmp_path):
-    from perf_xl.errors import PerfXLError
+def test_more_than_40_indicators_are_built_and_read_back(tmp_path):
+    """No fixed table size (issue 12): builder and reader agree on 60 indicators."""
+    import openpyxl
+
+    from perf_xl.workbook import layout as L
+    from perf_xl.workbook.read import read_workbook
 
     dept = sample_department()
-    dept.projects[0].indicators *= 10
-    with pytest.raises(PerfXLError, match="最多容纳"):
-        build_workbook(dept, tmp_path / "x.xlsm")
-    assert not (tmp_path / "x.xlsm").exists()
-    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
-
+    base = dept.projects[0].indicators
+    dept.projects[0].indicators = [base[i % len(base)] for i in range(60)]
+    path = build_workbook(dept, tmp_path / "many.xlsm").path
+    back = read_workbook(path)
+    assert back.problems == []
+    assert back.department.projects[0].indicators == dept.projects[0].indicators
+    ws = openpyxl.load_workbook(path)[dept.projects[0].sheet]
+    assert ws[f"A{L.notes_row(60)}"].value.startswith(L.IND_END_MARKER)
+    assert ws.print_area == f"'{ws.title}'!$A$1:$G${L.indicator_row(59)}"
 
 def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
     """The builder skips XlsxWriter's future-function rewrites; the bytes must not change."""
