@@ -110,7 +110,7 @@ def build_workbook(dept: Department, path: str | Path, *, summary: SummaryFigure
             if progress:
                 progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
             write_project_sheet(sheets[project.sheet or ""], project, dept, fmt)
-        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, summary, today=today), fmt)
+        render_spec(book, sheets[L.SUMMARY_SHEET], _grown(dept, summary_sheet(dept, summary, today=today)), fmt)
         render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), fmt)
         _write_codes(sheets[L.CODES_SHEET], dept, fmt)
         _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
@@ -189,6 +189,15 @@ def _put(ws, ref: str, merge_to: str | None, value, fmt) -> None:
         ws.write_number(row - 1, col - 1, value, fmt)
     else:
         ws.write_string(row - 1, col - 1, str(value), fmt)
+
+
+def _grown(dept: Department, spec: SheetSpec) -> SheetSpec:
+    """``spec``'s references to project sheets of more than 40 indicators reach their last row."""
+    from .patch import Patch
+    from .placement import built, place_patch
+
+    grown = {p.sheet: g for p in dept.projects if p.sheet and (g := built(len(p.indicators))) is not None}
+    return place_patch(Patch(sheets=[spec]), grown).sheets[0] if grown else spec
 
 
 def _formula(ws, ref: str, formula: str, fmt, value=None) -> None:
@@ -347,6 +356,11 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
 # -- a project sheet ------------------------------------------------------------------------------
 def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _Formats) -> None:
     """Lay out one 项目支出绩效目标表 (also used for an empty template sheet)."""
+    from .placement import GrownSheet, built
+
+    grown = built(len(project.indicators))  # more than 40 indicators: formulas reach the last row
+    if grown is not None:
+        ws = GrownSheet(ws, grown)
     _set_widths(ws)
     ws.hide_gridlines(2)
     ws.freeze_panes(3, 0)

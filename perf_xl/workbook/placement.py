@@ -293,6 +293,30 @@ def indicator_rows(grid: Grid, placement: Placement, cols: tuple[int, ...]) -> t
 
 
 # -- moving a patch to the cells found ------------------------------------------------------
+def built(count: int) -> Placement | None:
+    """The placement of a freshly built sheet of ``count`` indicators: None (the layout's
+    cells) up to IND_CAPACITY; beyond, ranges over the table reach its last row."""
+    if count <= L.IND_CAPACITY:
+        return None
+    placement = Placement(dict(IDENTITY_ROWS), dict(IDENTITY_COLS))
+    placement.settle(list(range(L.IND_FIRST_ROW, L.IND_FIRST_ROW + count)))
+    return placement
+
+
+class GrownSheet:
+    """An XlsxWriter worksheet whose formulas are written for a table grown past
+    IND_CAPACITY rows (the builder's formulas are made for the layout's 40)."""
+
+    def __init__(self, ws, placement: Placement) -> None:
+        self._ws, self._placement = ws, placement
+
+    def write_formula(self, row, col, formula, *args):
+        return self._ws.write_formula(row, col, place_formula(formula, self._placement, {}), *args)
+
+    def __getattr__(self, name):
+        return getattr(self._ws, name)
+
+
 def placements_of(projects) -> dict[str, Placement]:
     """sheet -> placement of the projects whose cells are not where the layout says."""
     out = {}

@@ -117,6 +117,18 @@ def test_more_than_40_indicators_are_built_and_read_back(tmp_path):
     ws = openpyxl.load_workbook(path)[dept.projects[0].sheet]
     assert ws[f"A{L.notes_row(60)}"].value.startswith(L.IND_END_MARKER)
     assert ws.print_area == f"'{ws.title}'!$A$1:$G${L.indicator_row(59)}"
+    # the native formulas over the table reach its 60th row too: the live count, the
+    # monitoring block's per-row formulas and its totals, and the 汇总 counts by group
+    last = L.indicator_row(59)
+    assert f"$G${last}" in ws[L.FINDINGS_COUNT].value
+    assert ws[f"{L.IND_GROUP_COLUMN.col}{last}"].value.startswith("=")
+    assert ws[f"{L.TRACK_COLUMN['eval_score'].col}{last}"].value.startswith("=")
+    assert f"${last}" in ws[L.TRACK_OUTPUT["indicator_score"].cell].value
+    summary = openpyxl.load_workbook(path)[L.SUMMARY_SHEET]
+    texts = " ".join(str(c.value) for row in summary.iter_rows() for c in row if isinstance(c.value, str))
+    quoted = L.quote_sheet(ws.title)
+    assert f"{quoted}${L.IND_GROUP_COLUMN.col}$12:${L.IND_GROUP_COLUMN.col}${last}" in texts
+    assert f"{quoted}${L.IND_GROUP_COLUMN.col}$12:${L.IND_GROUP_COLUMN.col}$51" not in texts
 
 def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
     """The builder skips XlsxWriter's future-function rewrites; the bytes must not change."""

@@ -53,6 +53,8 @@ SCENARIOS = {
               ["set", S5, _indicator_cells(52, 20, 41)], ["insert_rows", S5, 1, 2]],
     "merged_plan": [["merge", S3, "D7:E7"]],
     "typed_below": [["set", S2, _indicator_cells(55, 1, 99)]],  # below the 填表说明 line
+    # a column before C and two rows at the top, then the tool writes (see the test below)
+    "moved_then_written": [["insert_cols", S2, 3, 1], ["insert_rows", S2, 1, 2]],
 }
 
 
@@ -189,3 +191,38 @@ def test_summary_and_consolidate_say_first_what_their_totals_leave_out(edited, t
     done = cli("consolidate", inbox)
     assert done.returncode == 1
     assert done.stdout.splitlines()[0].startswith("注意：汇总不完整") and "A55" in done.stdout, done.stdout
+
+
+def test_every_writer_writes_into_the_moved_cells_never_the_inserted_ones(edited, tmp_path):
+    """fill, validate, summary and monitor --write on a sheet with a column inserted before C
+    and two rows at the top: each result is in the cell its field moved to (一级指标（续） in
+    M, the monitoring block from N, the status in F12), the inserted cells stay empty, and
+    the file reads back as before."""
+    import openpyxl
+
+    from perf_xl.workbook import layout as L
+
+    book = _copy(edited["moved_then_written"], tmp_path)
+    for args in (("fill", "--overwrite", "--profile", "一次性（12月底）"), ("validate", "--write"), ("summary", "--write"), ("monitor", "--month", "6", "--write")):
+        done = cli(*args, book)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (args, done.stderr)
+
+    def moved(ref: str) -> str:
+        r, c = L.split_a1(ref)
+        return L.a1(r + 2, c + 1 if c >= 3 else c)
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb[S2]
+    inserted = [c for row in ws.iter_rows(min_row=1, max_row=2) for c in row] + [
+        ws.cell(row=r, column=3) for r in range(1, ws.max_row + 1)]
+    assert all(c.value is None for c in inserted), [(c.coordinate, c.value) for c in inserted if c.value is not None]
+    assert ws[moved(L.STATUS)].value in ("通过", "警告", "错误")
+    group = L.IND_GROUP_COLUMN
+    assert ws[moved(f"{group.col}{L.IND_HEADER_ROW}")].value == group.caption
+    formula = ws[moved(f"{group.col}13")].value
+    assert formula.startswith("=") and "M14" in formula and "$D15" in formula, formula  # moved refs
+    assert ws[moved(L.TRACK_MONTH.cell)].value == 6
+    assert ws[moved(f"{L.TRACK_COLUMN['kind'].col}12")].value  # a helper of the first indicator
+    assert ws[moved(L.PLAN[-1].cell)].value == 1  # 12月底 filled where it now is
+    read = read_workbook(book)
+    assert not [p for p in read.problems if p.fatal] and read.department.total_budget == TOTAL
