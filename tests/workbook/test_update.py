@@ -151,7 +151,12 @@ def test_sixty_project_sheets_keep_every_button_and_note(tmp_path):
     assert dangling_relationships(path) == []
     after_vml = vml_parts(path)
     assert sum(map(button_count, after_vml.values())) == sum(map(button_count, before_vml.values()))
-    [result] = probe([{"path": str(path)}])
+    # A sheet with known error results proves that the probe finds error cells at all.
+    wrong = openpyxl.Workbook()
+    wrong.active.title, wrong.active["A1"], wrong.active["B2"] = "错", "=1/0", "=NOSUCHFN(1)"
+    wrong.save(tmp_path / "wrong.xlsx")
+    result, broken = probe([{"path": str(path)}, {"path": str(tmp_path / "wrong.xlsx")}])
+    assert broken["errors"] == {"错": [{"cell": "A1", "error": "#DIV/0!"}, {"cell": "B2", "error": "#NAME?"}]}
     assert result["errors"] == {}
     for name in names:
         labels = [b["label"] for b in result["buttons"].get(name, [])]
