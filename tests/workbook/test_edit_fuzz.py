@@ -17,10 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perf_xl.operations import findings_of
+from perf_xl.operations import findings_of, validate_patch
 from perf_xl.summary import summarize
 from perf_xl.workbook import layout as L
 from perf_xl.workbook.grid import Grid, compact, load_grids
+from perf_xl.workbook.placement import place_patch
 from perf_xl.workbook.read import department_from_grids, incomplete_note
 
 
@@ -143,7 +144,7 @@ def recount(names, grids, projects) -> Decimal:
     return total
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(EDITS, min_size=1, max_size=6))
 def test_edited_workbooks_never_crash_nor_miscount(base, edits):
     names, raw, merges = base
@@ -157,6 +158,10 @@ def test_edited_workbooks_never_crash_nor_miscount(base, edits):
     read = department_from_grids(names, grids)
     findings = findings_of(read)
     summarize(read.department, [f.to_dict() for f in findings])
+    # the writers' patches, moved to the cells found, name real cells of the sheets they edit
+    patch = validate_patch(read, findings, only_sheet="-")  # (no 校验结果 sheet: the cells only)
+    for (sheet, ref), _value in place_patch(patch, read.placements).values.items():
+        assert sheet in grids and L.split_a1(ref)[0] >= 1, (sheet, ref)
     if incomplete_note(read.problems) is None:  # export would say nothing is left out …
         # … so the total must be what the cells hold (projects with an unreadable budget
         # count as 0 in both, and carry their PT202)
