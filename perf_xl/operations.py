@@ -166,7 +166,7 @@ def new_project(read: ReadResult) -> NewProject:
     return NewProject(seq, name, last, template)
 
 
-def blank_project_patch(sheet: str, seq: int) -> Patch:
+def blank_project_patch(sheet: str, seq: int, rows: int = L.IND_CAPACITY) -> Patch:
     """Empty every input of a copied project sheet (the unit line stays), set its 序号, and
     drop what validate wrote; formulas, formats and buttons stay as copied."""
     patch = Patch(clear_marks=True, clear_marks_in=(sheet,))
@@ -177,7 +177,7 @@ def blank_project_patch(sheet: str, seq: int) -> Patch:
     patch.set(sheet, L.SEQ.cell, seq)
     for cell in (L.STATUS, *L.COUNT_CELLS, L.REVIEW_CELL):
         patch.set(sheet, cell, None)
-    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+    for row in range(L.IND_FIRST_ROW, L.table_last_row(rows) + 1):  # (a template's table may be longer)
         for c in L.IND_COLUMNS:
             patch.set(sheet, f"{c.col}{row}", None)
     return patch
