@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_workbook import synthetic  # noqa: E402
+from bench_workbook import process, synthetic  # noqa: E402
 
 from perf_xl.lifecycle.config import LifecycleConfig  # noqa: E402
 from perf_xl.lifecycle.judge import judge_project  # noqa: E402
@@ -51,15 +50,6 @@ def actuals(dept, path: Path, phase: str) -> int:
                 w.writerow([p.seq, j.name, "", str(j.target * Decimal("0.5" if (k % 3) else "0.9"))])
                 rows += 1
     return rows
-
-
-def process(*args: str) -> float:
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "perf_xl", *args], cwd=ROOT, capture_output=True)
-    took = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise SystemExit(done.stderr.decode())
-    return took
 
 
 def main() -> None:

@@ -27,11 +27,9 @@ class Loaded:
 
 def load(path: str | Path) -> Loaded:
     path = Path(path)
-    if path.is_dir():
-        raise PerfXLError("这是一个文件夹，请给出文件", path=str(path))
     from .workbook.safety import require_regular_file
 
-    require_regular_file(path)  # a FIFO or a device is refused before anything opens it
+    require_regular_file(path)  # a folder, FIFO or device is refused before anything opens it
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return _load_workbook(path)

@@ -17,6 +17,8 @@ SEVERITY_LABELS: dict[str, str] = {ERROR: "错误", WARNING: "警告", INFO: "�
 # The labels, worst first: the columns of every count by severity.
 SEVERITIES: tuple[str, ...] = tuple(SEVERITY_LABELS.values())
 ERROR_LABEL, WARNING_LABEL, INFO_LABEL = SEVERITIES
+# Mildest first: a severity's rank (the worst of several marks on one cell shows).
+SEVERITY_RANK: dict[str, int] = {key: rank for rank, key in enumerate(reversed(SEVERITY_KEYS))}
 STATUS_OK = "通过"  # 校验状态 of a project without errors or warnings
 NOT_VALIDATED = "未校验"  # 校验状态 before any validation
 TOTAL_LABEL = "合计"  # the last row of every table

@@ -95,3 +95,14 @@ def test_no_document_or_module_cites_a_document_that_is_not_there():
             if name.endswith(".md") and not _exists(name, path):
                 missing.append((str(path.relative_to(ROOT)), name))
     assert not missing, missing
+
+
+def test_every_registered_rule_is_in_the_rule_catalogue():
+    """docs/RULES.md (the catalogue the code cites) lists every rule of the registry, with the
+    registry's severity, and no code the registry does not have."""
+    text = (ROOT / "docs" / "RULES.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| (PT\d{3}) \| (error|warning|info) \|", text, re.M))
+    registered = {r.code: r.severity for r in catalogue()}
+    assert {c: s for c, s in registered.items() if listed.get(c) != s} == {}, \
+        "docs/RULES.md lacks these rules (or gives another severity)"
+    assert set(listed) <= set(registered), set(listed) - set(registered)

@@ -25,13 +25,13 @@ from typing import Any
 
 from ..workbook import layout as L
 from ..workbook.grid import Grid
-from ..workbook.patch import MARK_COLORS, Chart, Formula, Link, Mark, Patch, SheetSpec
-from ..workbook.styles import STYLES
+from ..workbook.patch import MARK_COLORS, MARK_RANK, Chart, Formula, Link, Mark, Patch, SheetSpec
+from ..workbook.styles import FOOTER_LEFT, FOOTER_RIGHT, PAPER_A4, STYLES
 
 NOTE_PREFIX = "[perf_xl] "
 _MARK_RGB = {tuple(int(c[i:i + 2], 16) for i in (0, 2, 4)) for c in MARK_COLORS.values()}
-_SEVERITY_ORDER = [MARK_COLORS[s].upper() for s in ("info", "warning", "error")]
-_RANK = {color: rank for rank, color in enumerate(_SEVERITY_ORDER)}
+_RANK = MARK_RANK  # fill -> rank, mildest first
+_SEVERITY_ORDER = sorted(MARK_RANK, key=MARK_RANK.get)
 DEFAULT_COLUMN_WIDTH = 8.43
 _PX_TO_PT = 0.75
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
@@ -411,13 +411,13 @@ def _page_setup_api(sheet: Any, spec: SheetSpec) -> bool:
     """A4, orientation, one page wide, footer, print titles: PageSetup over COM."""
     try:
         ps = sheet.api.PageSetup
-        ps.PaperSize = 9  # xlPaperA4
+        ps.PaperSize = PAPER_A4
         ps.Orientation = 2 if spec.landscape else 1  # xlLandscape / xlPortrait
         ps.Zoom = False
         ps.FitToPagesWide = 1
         ps.FitToPagesTall = False
-        ps.LeftFooter = "&A"
-        ps.RightFooter = "第 &P 页，共 &N 页"
+        ps.LeftFooter = FOOTER_LEFT
+        ps.RightFooter = FOOTER_RIGHT
         if spec.repeat_row:
             ps.PrintTitleRows = f"${spec.repeat_row}:${spec.repeat_row}"
         return True

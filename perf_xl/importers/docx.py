@@ -49,17 +49,9 @@ def read_docx(path: str | os.PathLike[str]) -> Department:
 
 
 def _open(src: Path) -> Any:
-    from ..workbook.safety import check_docx_package, require_regular_file
+    from ..workbook.safety import check_docx_package, read_regular_file
 
-    require_regular_file(src, ImportError_)  # a FIFO or device would block read_bytes()
-    try:
-        data = src.read_bytes()
-    except FileNotFoundError:
-        raise ImportError_("文件不存在", path=str(src)) from None
-    except IsADirectoryError:
-        raise ImportError_("这是一个文件夹，不是 Word 文档", path=str(src)) from None
-    except OSError as exc:
-        raise ImportError_(f"无法读取文件：{exc.strerror or exc}", path=str(src)) from None
+    data = read_regular_file(src, ImportError_)
     if not data:
         raise ImportError_("文件是空的（0 字节）", path=str(src))
     if data.startswith(_OLE_MAGIC):

@@ -70,6 +70,15 @@ def sheet_lines(rows: Sequence[Sequence[Cell]]) -> list[str]:
     return lines
 
 
+_DEFAULT_SHEET_NAME = re.compile(r"(?:sheet|工作表|表)\s*\d*", re.IGNORECASE)
+
+
+def is_default_sheet_name(name: str) -> bool:
+    """The name a spreadsheet program gives a new sheet (Excel/WPS "Sheet1", LibreOffice
+    "工作表1"), not one the user chose."""
+    return bool(_DEFAULT_SHEET_NAME.fullmatch(name.strip()))
+
+
 def read_sheets(sheets: Iterable[Sheet], *, source: str, what: str,
                 keep_sheet_names: bool = False) -> Department:
     """The department the sheets hold: each sheet read by the text reader, the projects
@@ -77,8 +86,9 @@ def read_sheets(sheets: Iterable[Sheet], *, source: str, what: str,
     with the layouts that are known (``what`` says what kind of file it was).
 
     ``keep_sheet_names``: ``Project.sheet`` names the sheet it was read from (a hand-made
-    workbook's sheets are the user's own names); an export's "Sheet1" is not kept, so a
-    master workbook built from it names its sheets after the projects."""
+    workbook's sheets are the user's own names). A default name ("Sheet1", "工作表1": an
+    export, or a hand-made table re-saved as .xlsx) is never kept, so a master workbook
+    built from it names its sheets after the projects."""
     dept = Department()
     skipped: list[str] = []
     seq = 0
@@ -98,7 +108,7 @@ def read_sheets(sheets: Iterable[Sheet], *, source: str, what: str,
         for project in part.projects:
             seq += 1
             project.seq = seq
-            if keep_sheet_names:
+            if keep_sheet_names and not is_default_sheet_name(sheet.name):
                 project.sheet = sheet.name
             _restore_breaks(project)
             dept.projects.append(project)

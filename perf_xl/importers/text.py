@@ -266,15 +266,12 @@ def read_text(
         return parse_text(path_or_text, source_name=source_name)
     path = Path(path_or_text)
     name = source_name or str(path)
+    from ..workbook.safety import read_regular_file
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportError_("找不到这个文件", path=name) from None
-    except IsADirectoryError:
-        raise ImportError_("这是一个文件夹，不是文本文件", path=name) from None
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ImportError_(f"无法读取文件（{reason}）", path=name) from None
+        data = read_regular_file(path, ImportError_)
+    except ImportError_ as err:
+        raise ImportError_(err.message, path=name) from None
     return parse_text(_decode(data, name), source_name=name)
 
 

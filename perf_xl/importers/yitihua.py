@@ -39,19 +39,12 @@ __all__ = ["is_spreadsheetml", "read_yitihua", "read_yitihua_bytes", "spreadshee
 
 def read_yitihua(path: str | os.PathLike[str]) -> Department:
     """The projects of an export: a SpreadsheetML .xls, a binary .xls, an .xlsx or a .zip."""
+    from ..workbook.safety import MAX_FILE as ANY_FILE
+    from ..workbook.safety import read_regular_file
+
     src = Path(path)
-    try:
-        size = src.stat().st_size
-        if size > MAX_FILE and src.suffix.lower() != ".zip":
-            raise ImportError_(f"文件过大（{size // 1024 // 1024} MB），不像一体化系统的导出文件",
-                               path=str(src))
-        data = src.read_bytes()
-    except FileNotFoundError:
-        raise ImportError_("文件不存在", path=str(src)) from None
-    except IsADirectoryError:
-        raise ImportError_("这是一个文件夹，请给出文件", path=str(src)) from None
-    except OSError as exc:
-        raise ImportError_(f"无法读取文件：{exc.strerror or exc}", path=str(src)) from None
+    limit = ANY_FILE if src.suffix.lower() == ".zip" else MAX_FILE
+    data = read_regular_file(src, ImportError_, max_size=limit, too_large="不像一体化系统的导出文件")
     return read_yitihua_bytes(data, str(src))
 
 

@@ -76,9 +76,10 @@ def _header(text: Any) -> str:
 
 
 def read_rows(path: str | Path) -> list[list[Any]]:
+    from ..workbook.safety import read_regular_file, require_regular_file
+
     p = Path(path)
-    if not p.is_file():
-        raise PerfXLError("找不到执行数据文件", path=str(p))
+    require_regular_file(p)
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         from python_calamine import CalamineWorkbook
@@ -88,7 +89,7 @@ def read_rows(path: str | Path) -> list[list[Any]]:
             return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
         except Exception as exc:
             raise PerfXLError(f"执行数据文件无法读取：{exc}", path=str(p)) from None
-    raw = p.read_bytes()
+    raw = read_regular_file(p)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..model import Project
-from .registry import SEVERITY_LABELS, get_rule
+from .registry import ERROR, SEVERITY_LABELS, get_rule
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Finding:
 
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity == ERROR
 
     def where(self) -> str:
         """ "工作表「01 国家赔偿」F15，第 116 行" — for messages and reports."""

@@ -94,15 +94,9 @@ def _put(ws, r: int, c: int, value: Any, fmt, c2: int | None = None, r2: int | N
 
 
 def _setup(ws, landscape: bool, widths: list[float]) -> None:
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.set_footer("&L&A&R第 &P 页，共 &N 页")
+    from ..workbook.styles import xlsx_page_setup
+
+    xlsx_page_setup(ws, landscape=landscape)
     ws.hide_gridlines(2)
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)

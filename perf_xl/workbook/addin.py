@@ -134,7 +134,7 @@ def build_addin(path: str | Path, *, macros: Path | None = None,
     """Write PerfXL.xlam at ``path`` (atomically)."""
     import xlsxwriter
 
-    from .build import XLWINGS_SETTINGS
+    from .build import write_xlwings_settings
 
     path = Path(path)
     modules = project_modules(macros)
@@ -152,12 +152,7 @@ def build_addin(path: str | Path, *, macros: Path | None = None,
                              "created": datetime.datetime.combine(today, datetime.time())})
         ws = book.add_worksheet(L.XLWINGS_CONF_SHEET)
         ws.set_vba_name("Sheet1")
-        for i, (key, value) in enumerate(XLWINGS_SETTINGS):
-            ws.write_string(i, 0, key)
-            if isinstance(value, bool):
-                ws.write_boolean(i, 1, value)
-            elif value:
-                ws.write_string(i, 1, value)
+        write_xlwings_settings(ws)
         book.close()
         tmp.write_bytes(_as_addin(plain.getvalue()))
     return path

@@ -683,16 +683,21 @@ XLWINGS_SETTINGS: tuple[tuple[str, str | bool], ...] = (
 )
 
 
-def _write_xlwings_conf(ws, fmt: _Formats) -> None:
-    # xlwings reads the settings from A1 down to the first empty row.
-    ws.set_column("A:A", 20)
-    ws.set_column("B:B", 40)
+def write_xlwings_settings(ws) -> None:
+    """The xlwings settings as xlwings reads them: from A1 down to the first empty row
+    (the workbook's xlwings.conf sheet and the add-in's)."""
     for i, (key, value) in enumerate(XLWINGS_SETTINGS):
         ws.write_string(i, 0, key)
         if isinstance(value, bool):
             ws.write_boolean(i, 1, value)
         elif value:
             ws.write_string(i, 1, value)
+
+
+def _write_xlwings_conf(ws, fmt: _Formats) -> None:
+    ws.set_column("A:A", 20)
+    ws.set_column("B:B", 40)
+    write_xlwings_settings(ws)
     ws.write_string(len(XLWINGS_SETTINGS) + 2, 0,
                     "xlwings 设置：Interpreter_Win 为 Python 解释器（python 或完整路径）；"
                     "UDF Modules 为 perf_xl 的工作表函数模块；PYTHONPATH 留空。")

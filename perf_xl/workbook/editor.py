@@ -52,10 +52,10 @@ from .parts import (
     parse_xml,
     xml_bytes,
 )
-from .patch import MARK_AUTHOR, MARK_COLORS, Link, Mark, SheetSpec
+from .patch import MARK_AUTHOR, MARK_COLORS, MARK_RANK, Link, Mark, SheetSpec
 
 _MARK_FILLS = {c.upper() for c in MARK_COLORS.values()}
-_MARK_RANK = {MARK_COLORS[s].upper(): rank for rank, s in enumerate(("info", "warning", "error"))}
+_MARK_RANK = MARK_RANK
 _PRINT_NAMES = ("_xlnm.Print_Area", "_xlnm.Print_Titles")
 _F_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _C_OPEN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*$')

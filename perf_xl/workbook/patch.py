@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..vocabulary import SEVERITY_FILL
+from ..vocabulary import SEVERITY_FILL, SEVERITY_RANK
 from .styles import STYLES as STYLES  # re-exported: the adapters once took it from here
 
 MARK_AUTHOR = "perf_xl"
 # Fill colours of the marks (RGB hex), by severity: the vocabulary's.
 MARK_COLORS = SEVERITY_FILL
+# A mark's fill (upper-case hex) -> its severity's rank, mildest first: the worst mark shows.
+MARK_RANK: dict[str, int] = {MARK_COLORS[key].upper(): rank for key, rank in SEVERITY_RANK.items()}
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,8 @@ def require_regular_file(path: str | Path, error: type[PerfXLError] = PerfXLErro
         raise error("文件不存在", path=str(path)) from None
     except OSError as exc:
         raise error(f"无法读取文件：{exc.strerror or exc}", path=str(path)) from None
+    except ValueError:  # an embedded NUL
+        raise error("文件名无效（含有空字符）", path=str(path)) from None
     if stat.S_ISDIR(st.st_mode):
         raise error("这是一个文件夹，不是文件", path=str(path))
     if not stat.S_ISREG(st.st_mode):
@@ -141,6 +143,20 @@ def require_regular_file(path: str | Path, error: type[PerfXLError] = PerfXLErro
         raise error(f"文件过大（{st.st_size // 2**20} MB，上限 {MAX_FILE // 2**20} MB），拒绝读取",
                     path=str(path))
     return st
+
+
+def read_regular_file(path: str | Path, error: type[PerfXLError] = PerfXLError, *,
+                      max_size: int = MAX_FILE, too_large: str = "拒绝读取") -> bytes:
+    """The bytes of a readable regular file (require_regular_file first, so nothing blocks),
+    or one message naming the file; a file over ``max_size`` bytes is refused with
+    ``too_large`` after its size. The one file check of every reader."""
+    st = require_regular_file(path, error)
+    if st.st_size > max_size:
+        raise error(f"文件过大（{st.st_size // 2**20} MB），{too_large}", path=str(path))
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise error(f"无法读取文件：{exc.strerror or exc}", path=str(path)) from None
 
 
 def sheet_too_large(rows: int, cols: int) -> str | None:

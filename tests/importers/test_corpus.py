@@ -148,6 +148,23 @@ def test_resaved_exports_read_as_the_original(name):
     assert _dept(name).content() == _dept("yitihua-xinxibiao.xls").content()
 
 
+def test_a_default_sheet_name_is_not_kept(tmp_path):
+    """The 信息表 re-saved as .xlsx is read as a hand-made workbook; its "Sheet1" is not the
+    user's name, so the master workbook built from it names the sheet after the project."""
+    from perf_xl.importers.sheets import is_default_sheet_name
+    from perf_xl.workbook.build import build_workbook
+    from perf_xl.workbook.read import read_workbook
+
+    dept = _dept("yitihua-xinxibiao.xlsx")
+    assert [p.sheet for p in dept.projects] == [None]
+    out = tmp_path / "book.xlsx"
+    build_workbook(dept, out, with_macros=False)
+    sheets = read_workbook(out).sheets
+    assert not [name for name in sheets if is_default_sheet_name(name)], sheets
+    assert [is_default_sheet_name(n) for n in ("Sheet1", "sheet 2", "工作表1", "Sheet", "1.设备购置")] == [
+        True, True, True, True, False]
+
+
 def test_resaved_binary_is_really_biff8():
     assert (CORPUS / "yitihua-xinxibiao-binary.xls").read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
 

@@ -191,7 +191,7 @@ def test_whole_files(tmp_path):
 
 
 def test_missing_file_and_folder(tmp_path):
-    with pytest.raises(PerfXLError, match="找不到这个文件"):
+    with pytest.raises(PerfXLError, match="文件不存在"):
         read_text(tmp_path / "nope.txt")
     with pytest.raises(PerfXLError, match="文件夹"):
         read_text(tmp_path)

@@ -43,8 +43,9 @@ def prop(name, value):
     return p
 
 
-def start_office(profile: str):
-    pipe = "perfxl_" + uuid.uuid4().hex
+def start_office(profile: str, pipe_prefix: str = "perfxl_"):
+    """(process, desktop, remote context) of a headless office on its own profile and pipe."""
+    pipe = pipe_prefix + uuid.uuid4().hex
     cmd = [
         shutil.which("soffice") or "soffice",
         f"-env:UserInstallation=file://{profile}",
@@ -67,7 +68,33 @@ def start_office(profile: str):
                 raise RuntimeError("LibreOffice did not start") from None
             time.sleep(0.2)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    return proc, desktop
+    return proc, desktop, ctx
+
+
+def serve(handle, failed: dict, *, profile_prefix: str = "perfxl-lo-", pipe_prefix: str = "perfxl_"):
+    """Read the request named by argv[1], run ``handle(desktop, ctx, spec)`` on each of its
+    files in one office process, print {"results": [...]}; a file that raises is reported
+    as ``{"path", **failed, "exception"}`` and the others still run."""
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        request = json.load(fh)
+    profile = tempfile.mkdtemp(prefix=profile_prefix)
+    proc, desktop, ctx = start_office(profile, pipe_prefix)
+    results = []
+    try:
+        for spec in request["files"]:
+            try:
+                results.append(handle(desktop, ctx, spec))
+            except Exception as exc:  # report, keep going with the others
+                results.append({"path": spec["path"], **failed, "exception": repr(exc)})
+    finally:
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+    json.dump({"results": results}, sys.stdout, ensure_ascii=False)
 
 
 def cell_value(cell):
@@ -222,26 +249,7 @@ def run_basic(desktop, spec):
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        request = json.load(fh)
-    profile = tempfile.mkdtemp(prefix="perfxl-lo-")
-    proc, desktop = start_office(profile)
-    results = []
-    try:
-        for spec in request["files"]:
-            try:
-                results.append(probe(desktop, spec))
-            except Exception as exc:  # report, keep probing the others
-                results.append({"path": spec["path"], "loaded": False, "exception": repr(exc)})
-    finally:
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-    json.dump({"results": results}, sys.stdout, ensure_ascii=False)
+    serve(lambda desktop, _ctx, spec: probe(desktop, spec), {"loaded": False})
 
 
 if __name__ == "__main__":

@@ -9,49 +9,13 @@ Prints {"results": [{"path", "saved", "exception"?}]}.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import uno
-from lo_probe import prop
-
-
-def start_office(profile: str):
-    """(process, desktop, remote context): lo_probe's start, keeping the office's context
-    (the graphic provider lives there)."""
-    import time
-    import uuid
-
-    from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
-
-    pipe = "perfxl_user_" + uuid.uuid4().hex
-    proc = subprocess.Popen([
-        shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{profile}",
-        "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-        f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.time() + 60
-    while True:
-        try:
-            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except NoConnectException:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("LibreOffice did not start") from None
-            time.sleep(0.2)
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    return proc, desktop, ctx
+from lo_probe import prop, serve
 
 
 def _struct(name, **values):
@@ -135,26 +99,7 @@ def run(desktop, ctx, spec):
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        request = json.load(fh)
-    profile = tempfile.mkdtemp(prefix="perfxl-lo-user-")
-    proc, desktop, ctx = start_office(profile)
-    results = []
-    try:
-        for spec in request["files"]:
-            try:
-                results.append(run(desktop, ctx, spec))
-            except Exception as exc:
-                results.append({"path": spec["path"], "saved": False, "exception": repr(exc)})
-    finally:
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-    json.dump({"results": results}, sys.stdout, ensure_ascii=False)
+    serve(run, {"saved": False}, profile_prefix="perfxl-lo-user-", pipe_prefix="perfxl_user_")
 
 
 if __name__ == "__main__":
