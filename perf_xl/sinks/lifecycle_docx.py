@@ -40,7 +40,7 @@ def _table(doc, rows: list[list[Any]], heads: int, widths_cm: list[float]):
 
     table = doc.add_table(rows=len(rows), cols=len(widths_cm))
     table.style = "Table Grid"
-    for r, (row, values) in enumerate(zip(table.rows, rows)):
+    for r, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
         # One row's cells, taken before its merges: table.cell(r, c) rebuilds the whole
         # table's grid on every call (a 39-project export took 28 s that way).
         cells = row.cells
