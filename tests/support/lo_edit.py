@@ -84,7 +84,7 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as fh:
         request = json.load(fh)
     profile = tempfile.mkdtemp(prefix="perfxl-lo-edit-")
-    proc, desktop = start_office(profile)
+    proc, desktop, _ctx = start_office(profile)
     results = []
     try:
         for spec in request["files"]:
