@@ -61,17 +61,76 @@ class FillOutcome:
 def fill(dept: Department, profile: str | None = None, overwrite: bool = False,
          formulas: Mapping[str, Mapping[str, str]] | None = None) -> FillOutcome:
     """The spend plan filled; ``formulas`` (sheet -> cell -> formula, from ReadResult) keep
-    a formula in a plan cell from being taken for an empty cell."""
+    a formula in a plan cell from being taken for an empty cell. The patch also gives the
+    formulas that follow the plan — each project's 计划金额 (B8:E8) and, when the workbook
+    has one, the 汇总 figures of the plan — their new values (a reader that does not
+    recalculate sees them; Excel recalculates on opening anyway)."""
     from .spendplan import fill_department, fill_summary
 
     results = fill_department(dept, profile=profile, overwrite=overwrite, formulas=formulas)
     patch = Patch()
     details = []
+    changed = False
     for project, result in zip(dept.projects, results, strict=True):
         for cell, value in result.patch(fraction=True).items():
             patch.set(project.sheet or "", cell, value)
+        for change in result.changes:  # the model follows: the 汇总 is computed from it
+            while len(project.plan) <= change.index:
+                project.plan.append(None)
+            project.plan[change.index] = change.new
+            project.invalid.pop(change.key, None)
+            changed = True
+        if result.changes and formulas is not None:
+            _plan_amounts(patch, project, formulas.get(project.sheet or "") or {})
         details.extend(f"「{project.sheet}」{line}" for line in result.lines())
+    if changed and formulas is not None and L.SUMMARY_SHEET in formulas:
+        _summary_plan_figures(patch, dept, formulas[L.SUMMARY_SHEET])
     return FillOutcome(patch, results, fill_summary(results), details)
+
+
+def _plan_amounts(patch: Patch, project, formulas: Mapping[str, str]) -> None:
+    """B8:E8 (=ROUND(预算数 × %, 2)) with the values of the new plan, where the sheet still
+    holds the tool's formula."""
+    from .conventions import planned_spend
+    from .workbook import formulas as F
+
+    for i, cell in enumerate(L.PLAN_AMOUNTS):
+        text = F.plan_amount(i)
+        if formulas.get(cell) != text:
+            continue  # the user's own formula (or value) stays as it is
+        pct = project.plan[i] if i < len(project.plan) else None
+        value = planned_spend(project.budget, pct) if pct is not None and project.budget is not None else ""
+        patch.set(project.sheet or "", cell, Formula(text, value))
+
+
+_PLAN_FIGURES = ("（%）", "（万元）", "计划支出")
+
+
+def _summary_plan_figures(patch: Patch, dept: Department, formulas: Mapping[str, str]) -> None:
+    """The 汇总 cells that show the plan, with their new values: the cells of the sheet
+    as the summary would now be written whose formula is the one the sheet holds (a 汇总
+    of another layout, or edited by hand, keeps what it has)."""
+    from .summary import summarize
+    from .workbook.owned_sheets import LINE_COLUMNS, LIST_COLUMNS, summary_sheet
+
+    spec = summary_sheet(dept, summarize(dept))
+    where = {cell.ref: cell.value for cell in spec.cells}
+    # The two tables' header rows: the line table's (资金来源 …) and the list's (序号 …).
+    heads = sorted(L.split_a1(ref)[0] for ref, value in where.items()
+                   if _column(ref) == "A" and value in (LINE_COLUMNS[0], LIST_COLUMNS[0]))
+    for cell in spec.cells:
+        if not isinstance(cell.value, Formula):
+            continue
+        row = L.split_a1(cell.ref)[0]
+        head = max((h for h in heads if h < row), default=None)
+        caption = where.get(f"{_column(cell.ref)}{head}") if head else None
+        if (isinstance(caption, str) and caption.endswith(_PLAN_FIGURES)
+                and formulas.get(cell.ref) == cell.value.text):
+            patch.set(L.SUMMARY_SHEET, cell.ref, cell.value)
+
+
+def _column(ref: str) -> str:
+    return ref.rstrip("0123456789")
 
 
 # -- validate ----------------------------------------------------------------------------------
@@ -98,8 +157,11 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
         patch.sheets.append(findings_sheet([f.to_dict() for f in findings], source=source))
     # A sheet whose layout broke is not read, so it is not in the model: its cells are not
     # where we would write, and only its PT502 marks go onto it.
+    by_sheet: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_sheet.setdefault(f.sheet or "", []).append(f)
     for sheet in (p.sheet for p in read.department.projects if p.sheet):
-        mine = [f for f in findings if f.sheet == sheet]
+        mine = by_sheet.get(sheet, [])
         counts = {s: sum(1 for f in mine if f.severity == s) for s in SEVERITY_KEYS}
         patch.set(sheet, L.STATUS, status_of(counts[ERROR], counts[WARNING]))
         for cell, sev in zip(L.COUNT_CELLS, SEVERITY_KEYS, strict=True):
@@ -120,20 +182,38 @@ def status_text(findings: list[Finding], dept: Department) -> str:
 
 
 # -- summary -----------------------------------------------------------------------------------
-def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = None) -> Patch:
+def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = None,
+                  grid_of=None) -> Patch:
     """The 汇总 sheet rebuilt from the summary (live formulas over the project sheets,
-    charts), and every project sheet's 一级指标（续） column the formulas count."""
+    charts), and every project sheet's 一级指标（续） column the formulas count, each with
+    the value it computes — from the sheet's cells (``grid_of``: sheet name -> Grid), else
+    from the model as the builder does."""
+    from .conventions import carried_levels
     from .summary import summarize
     from .workbook import formulas as F
     from .workbook.owned_sheets import summary_sheet
 
     patch = Patch(sheets=[summary_sheet(dept, summarize(dept, findings))])
     col = L.IND_GROUP_COLUMN.col
-    for p in (p for p in dept.projects if p.sheet):
-        sheet = p.sheet or ""
-        patch.set(sheet, f"{col}{L.IND_HEADER_ROW}", L.IND_GROUP_COLUMN.caption)
-        for row in range(L.IND_FIRST_ROW, L.table_last_row(len(p.indicators)) + 1):
-            patch.set(sheet, f"{col}{row}", Formula(F.level1_carried(row)))
+    ind_cols = [L.col_index(c.col) for c in L.IND_COLUMNS]
+    for p in dept.projects:
+        if not p.sheet:
+            continue
+        last = L.table_last_row(len(p.indicators))  # (a table may have grown past 40 rows)
+        grid = grid_of(p.sheet) if grid_of is not None else None
+        if grid is not None:  # the layout's rows, read where the sheet has them now
+            placement = p.__dict__.get("_placement")
+            at_row = placement.row if placement is not None and not placement.exact else (lambda r: r)
+            cols = [placement.col(c) for c in ind_cols] if placement is not None else ind_cols
+            values = F.level1_carried_values(
+                {row: grid.row_values(at_row(row), cols) for row in range(L.IND_FIRST_ROW, last + 1)})
+        else:  # the model's rows follow each other from the first
+            carried = [level1 for _ind, level1, _ in carried_levels(p.indicators)]
+            values = {L.indicator_row(i): carried[i] if i < len(carried) else
+                      F.EMPTY_ROW_MARK + (carried[-1] if carried else "") for i in range(last - L.IND_FIRST_ROW + 1)}
+        patch.set(p.sheet, f"{col}{L.IND_HEADER_ROW}", L.IND_GROUP_COLUMN.caption)
+        for row in range(L.IND_FIRST_ROW, last + 1):
+            patch.set(p.sheet, f"{col}{row}", Formula(F.level1_carried(row), values.get(row, "")))
     return patch
 
 

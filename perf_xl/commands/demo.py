@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     findings = findings_of(read)
     book.apply(validate_patch(read, findings, source=book_path.name))
     step(f"校验：{status_text(findings, read.department)}；已写入「校验结果」并标记单元格")
-    book.apply(summary_patch(read.department, [f.to_dict() for f in findings]))
+    book.apply(summary_patch(read.department, [f.to_dict() for f in findings], grid_of=book.grid))
     book.save()
     step("重建「汇总」：按资金来源合计，附图表")
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     findings = [f.to_dict() for f in findings_of(read, config)]
     result = summarize(read.department, findings)
     if args.write:
-        book.apply(summary_patch(read.department, findings))
+        book.apply(summary_patch(read.department, findings, grid_of=book.grid))
         book.save()
     if args.format == "json":
         print(json.dumps({"incomplete": note, "by_line": result.by_line, "projects": result.projects,

@@ -69,6 +69,34 @@ def ooxml_text(text: str) -> str:
     return _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
+def needs_preserve(text: str) -> bool:
+    return text != text.strip() or "\n" in text
+
+
+def formula_text(f: Formula) -> str:
+    """What a <f> element holds: the formula without its "=", as OOXML text."""
+    return ooxml_text(f.text[1:] if f.text.startswith("=") else f.text)
+
+
+def cell_content(value: Any, strings: SharedStrings | None, formula_result: bool = False,
+                 ) -> tuple[str | None, str | None, str | None]:
+    """(t attribute, <v> text, inline string) of a value written into a cell. The cached
+    result of a formula (``formula_result``) is never a shared string, and an empty text
+    is a result ("" — what IF(…,"") gives), where a plain "" leaves the cell empty."""
+    if value is None or (value == "" and not formula_result):
+        return None, None, None
+    if isinstance(value, bool):
+        return "b", "1" if value else "0", None
+    if isinstance(value, (int, float, Decimal)):
+        return None, number_text(value), None
+    text = str(value)
+    if formula_result:
+        return "str", ooxml_text(text), None
+    if strings is not None:
+        return "s", str(strings.index(text)), None
+    return "inlineStr", None, text
+
+
 def number_text(value: Any) -> str | None:
     if isinstance(value, Decimal):
         value = float(value)
@@ -111,7 +139,7 @@ class SharedStrings:
             si = etree.SubElement(self.root, M + "si")
             t = etree.SubElement(si, M + "t")
             t.text = text
-            if text != text.strip() or "\n" in text:
+            if needs_preserve(text):
                 t.set(XML_SPACE, "preserve")
             items[text] = self._size
             self._size += 1
@@ -388,48 +416,20 @@ class SheetCells:
             c.attrib.pop(attr, None)
         if isinstance(value, Link):
             value = value.text
-        if isinstance(value, Formula):
-            f = etree.SubElement(c, M + "f")
-            f.text = ooxml_text(value.text[1:] if value.text.startswith("=") else value.text)
-            self._cached(c, value.cached)
-            return
-        if value is None or value == "":
-            return
-        if isinstance(value, bool):
-            c.set("t", "b")
-            etree.SubElement(c, M + "v").text = "1" if value else "0"
-        elif isinstance(value, (int, float, Decimal)):
-            text = number_text(value)
-            if text is not None:
-                etree.SubElement(c, M + "v").text = text
-        else:
-            self._string(c, str(value), strings)
-
-    def _cached(self, c: etree._Element, cached: Any) -> None:
-        if cached is None:
-            return
-        if isinstance(cached, bool):
-            c.set("t", "b")
-            etree.SubElement(c, M + "v").text = "1" if cached else "0"
-        elif isinstance(cached, (int, float, Decimal)):
-            text = number_text(cached)
-            if text is not None:
-                etree.SubElement(c, M + "v").text = text
-        else:
-            c.set("t", "str")  # a formula's text result is never a shared string
-            etree.SubElement(c, M + "v").text = ooxml_text(str(cached))
-
-    @staticmethod
-    def _string(c: etree._Element, text: str, strings: SharedStrings | None) -> None:
-        if strings is not None:
-            c.set("t", "s")
-            etree.SubElement(c, M + "v").text = str(strings.index(text))
-            return
-        c.set("t", "inlineStr")
-        t = etree.SubElement(etree.SubElement(c, M + "is"), M + "t")
-        t.text = ooxml_text(text)
-        if text != text.strip() or "\n" in text:
-            t.set(XML_SPACE, "preserve")
+        is_formula = isinstance(value, Formula)
+        if is_formula:
+            etree.SubElement(c, M + "f").text = formula_text(value)
+            value = value.cached
+        kind, v, inline = cell_content(value, strings, formula_result=is_formula)
+        if kind:
+            c.set("t", kind)
+        if v is not None:
+            etree.SubElement(c, M + "v").text = v
+        if inline is not None:
+            t = etree.SubElement(etree.SubElement(c, M + "is"), M + "t")
+            t.text = ooxml_text(inline)
+            if needs_preserve(inline):
+                t.set(XML_SPACE, "preserve")
 
     def _unshare(self, master: etree._Element, f: etree._Element) -> None:
         """The master of a shared formula is overwritten: its dependents get their own

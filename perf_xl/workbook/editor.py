@@ -15,22 +15,14 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 
 from ..errors import WorkbookError
 from . import layout as L
-from .cells import (
-    SharedStrings,
-    SheetCells,
-    Styles,
-    child,
-    hidden_by_merge,
-    insert_in_order,
-    merged_ranges,
-    set_hyperlink,
-)
+from .cells import SharedStrings, Styles, child, hidden_by_merge, insert_in_order
 from .cells import local as _local
 from .notes import SheetNotes
 from .parts import (
@@ -50,15 +42,15 @@ from .parts import (
     Package,
     Rels,
     parse_xml,
-    xml_bytes,
 )
-from .patch import MARK_AUTHOR, MARK_COLORS, MARK_RANK, Link, Mark, SheetSpec
+from .patch import MARK_AUTHOR, MARK_COLORS, MARK_RANK, Formula, Mark, SheetSpec
+from .sheet_part import C_OPEN as _C_OPEN
+from .sheet_part import SheetPart, find_cell
 
 _MARK_FILLS = {c.upper() for c in MARK_COLORS.values()}
 _MARK_RANK = MARK_RANK
 _PRINT_NAMES = ("_xlnm.Print_Area", "_xlnm.Print_Titles")
 _F_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
-_C_OPEN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*$')
 
 
 @dataclass
@@ -126,63 +118,50 @@ class Book:
     def edit_sheet(self, name: str, edits: SheetEdits) -> None:
         if edits.spec is not None:
             part, root = self.render_owned(edits.spec)
+            sheet = SheetPart(b"", part, root=root)
         else:
             part = self.sheets[name]
-            root = parse_xml(self.pkg.read(part), part)
-        rels = Rels(self.pkg, part)
-        cells = SheetCells(root)
-        strings = self.strings
-        changed = edits.spec is not None
+            sheet = SheetPart(self.pkg.read(part), part)
         for ref, value in edits.values.items():
-            cells.set(ref, value, strings)
-            if isinstance(value, Link):
-                set_hyperlink(root, ref, value)
-            self.values_written = changed = True
+            sheet.set(ref, value, self.strings if _needs_strings(value) else None)
         if edits.clear or edits.marks:
-            notes = SheetNotes(self.pkg, part, root, rels)
+            notes = SheetNotes(self.pkg, part, sheet, Rels(self.pkg, part))
             if edits.clear:
-                changed = self._clear_marks(cells, notes) or changed
+                self._clear_marks(sheet, notes)
             if edits.marks:
-                changed = self._mark(root, cells, notes, edits.marks) or changed
+                self._mark(sheet, notes, edits.marks)
             notes.write()
-        self.formulas_replaced = self.formulas_replaced or cells.formulas_replaced
-        if changed:
-            self.pkg.put(part, xml_bytes(root))
+        if sheet.changed:
+            self.values_written = self.values_written or bool(edits.values)
+            self.formulas_replaced = self.formulas_replaced or sheet.formulas_replaced
+            self.pkg.put(part, sheet.to_bytes())
 
-    def _clear_marks(self, cells: SheetCells, notes: SheetNotes) -> bool:
+    def _clear_marks(self, sheet: SheetPart, notes: SheetNotes) -> None:
         styles = self.styles
-        changed = False
         for ref, note in list(notes.notes.items()):
             # Every mark has a note (ours, or the user's it kept): the builder's own fills
             # in the mark colours (tool labels) are not marks.
-            c = cells.get(ref)
-            if c is not None and styles.fill_rgb(int(c.get("s") or 0)) in _MARK_FILLS:
-                c.set("s", str(styles.with_fill(int(c.get("s") or 0), None)))
-                changed = True
+            s = sheet.style(ref)
+            if styles.fill_rgb(s) in _MARK_FILLS:
+                sheet.set_style(ref, styles.with_fill(s, None))
             if note.author == MARK_AUTHOR:
                 notes.remove(ref)
-                changed = True
-        return changed
 
-    def _mark(self, root, cells: SheetCells, notes: SheetNotes, marks: Iterable[Mark]) -> bool:
+    def _mark(self, sheet: SheetPart, notes: SheetNotes, marks: Iterable[Mark]) -> None:
         styles = self.styles
-        merges = merged_ranges(root)
-        changed = False
+        merges = sheet.merges()
         for mark in marks:
             if hidden_by_merge(mark.cell, merges):
                 continue
-            changed = True
             color = MARK_COLORS.get(mark.severity, MARK_COLORS["info"]).upper()
-            c = cells.cell(mark.cell)
-            s = int(c.get("s") or 0)
+            s = sheet.style(mark.cell)
             if _MARK_RANK.get(styles.fill_rgb(s) or "", -1) < _MARK_RANK[color]:  # the worst shows
-                c.set("s", str(styles.with_fill(s, color)))
+                sheet.set_style(mark.cell, styles.with_fill(s, color))
             existing = notes.get(mark.cell)
             if existing is not None and existing.author != MARK_AUTHOR:
                 continue  # the user's own note stays; the message is on the findings sheet
             text = mark.message if existing is None else existing.text + "\n" + mark.message
             notes.set(mark.cell, MARK_AUTHOR, text)
-        return changed
 
     # -- owned sheets ----------------------------------------------------------------------------
     def add_sheet(self, name: str) -> str:
@@ -355,6 +334,13 @@ class Book:
                     self.pkg.remove(part)
 
 
+def _needs_strings(value: Any) -> bool:
+    """A value written as a shared string (text; a formula's text result is not one)."""
+    if isinstance(value, Formula):
+        return False
+    return value is not None and not isinstance(value, (bool, int, float, Decimal))
+
+
 _WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
                    "sheets", "functionGroups", "externalReferences", "definedNames", "calcPr",
                    "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
@@ -377,6 +363,8 @@ class _Formulas(Mapping[str, str]):
     def __init__(self, data: bytes) -> None:
         self._data: bytes | None = data
         self._found: dict[str, str] = {}
+        self._hint = 0  # where the last cell asked for was: cells are asked for in order
+        self._asked = 0
 
     def _all(self) -> dict[str, str]:
         if self._data is not None:
@@ -386,7 +374,10 @@ class _Formulas(Mapping[str, str]):
     def __getitem__(self, ref: str) -> str:
         if self._data is None:
             return self._found[ref]
-        found = _formula_at(self._data, ref)  # one cell: no need to scan them all
+        self._asked += 1
+        if self._asked > 64:  # many cells asked for: one scan of the part answers them all
+            return self._all()[ref]
+        found, self._hint = _formula_at(self._data, ref, self._hint)  # no need to scan them all
         if found is None:
             raise KeyError(ref)
         return found
@@ -402,22 +393,18 @@ def _formula_cells(data: bytes) -> Mapping[str, str]:
     return _Formulas(data) if b"<f" in data or b":f" in data else {}
 
 
-def _formula_at(data: bytes, ref: str) -> str | None:
-    """The formula of one cell, found by its r="…" attribute."""
-    key = f' r="{ref}"'.encode()
-    at = data.find(key)
-    while at >= 0:
-        start = data.rfind(b"<", 0, at)
-        end = data.find(b">", at)
-        if start >= 0 and end > 0 and _C_OPEN.match(data, start, end + 1):
-            if data[end - 1:end] == b"/":
-                return None
-            m = _F_TAG.match(data, end + 1 + (len(data[end + 1:end + 40]) - len(data[end + 1:end + 40].lstrip())))
-            if m is None:
-                return None
-            return _scan_formulas(data[start:data.find(b"</", m.end()) + 64]).get(ref)
-        at = data.find(key, at + 1)
-    return None
+def _formula_at(data: bytes, ref: str, hint: int = 0) -> tuple[str | None, int]:
+    """The formula of one cell (and where the cell is)."""
+    start, end = find_cell(data, ref, hint)
+    if start < 0:
+        return None, hint
+    if data[end - 1:end] == b"/":
+        return None, start
+    m = _F_TAG.match(data, end + 1 + (len(data[end + 1:end + 40]) - len(data[end + 1:end + 40].lstrip())))
+    if m is None:
+        return None, start
+    close = data.find(b"</", m.end())  # (a slice that ends inside the next cell could cut a character)
+    return _scan_formulas(data[start:close + 2 if close >= 0 else len(data)]).get(ref), start
 
 
 def _scan_formulas(data: bytes) -> dict[str, str]:

@@ -36,6 +36,7 @@ class FileAdapter:
         # sheet -> Placement of the project sheets a user changed (set by operations.read_book):
         # patches are made in the layout's cells and moved to the sheet's here.
         self.placements: dict = {}
+        self._grids: dict[str, Grid] = {}  # read, and not changed since
 
     @property
     def book(self) -> Book:
@@ -62,10 +63,13 @@ class FileAdapter:
                                        for (r1, c1), (r2, c2) in (s.merged_cell_ranges or ())]
                                 for name, s in sheets.items()}
             except Exception as exc:  # calamine raises its own types for every kind of damage
+                self.book.pkg.verify()  # a member that fails its CRC check is named
                 raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(self.path)) from None
         return self._rows
 
     def grid(self, name: str) -> Grid:
+        if name in self._grids:
+            return self._grids[name]
         if name not in self.book.sheets:
             raise WorkbookError(f"没有工作表「{name}」", path=str(self.path))
         edits = self._edits.get(name)
@@ -82,7 +86,10 @@ class FileAdapter:
                 rows, formulas = [list(r) for r in rows], dict(formulas)
             for ref, value in edits.values.items():
                 _put(rows, formulas, ref, value)
-        return Grid(name, rows, formulas=formulas, merges=self._merges.get(name, []))
+        grid = Grid(name, rows, formulas=formulas, merges=self._merges.get(name, []))
+        if edits is None:
+            self._grids[name] = grid
+        return grid
 
     def grids(self) -> dict[str, Grid]:
         return {name: self.grid(name) for name in self.sheet_names}
@@ -91,6 +98,7 @@ class FileAdapter:
     def _sheet(self, name: str) -> SheetEdits:
         if name not in self.book.sheets and name not in self._edits:
             raise WorkbookError(f"没有工作表「{name}」", path=str(self.path))
+        self._grids.pop(name, None)
         return self._edits.setdefault(name, SheetEdits())
 
     def apply(self, patch: Patch) -> None:
@@ -120,6 +128,7 @@ class FileAdapter:
     def render(self, spec: SheetSpec) -> None:
         """Rewrite an owned sheet from its spec (the sheet keeps its place and code name)."""
         self._edits[spec.name] = SheetEdits(spec=spec)
+        self._grids.pop(spec.name, None)
         if spec.name not in self.book.sheets:
             self.book.sheets[spec.name] = ""  # placed by the editor on save
 
@@ -135,6 +144,7 @@ class FileAdapter:
         book.finish()
         book.pkg.save(self.path)
         self._edits.clear()
+        self._grids.clear()
         self._book = None
         self._rows = None
 

@@ -129,6 +129,36 @@ def level1_carried(row: int) -> str:
     return f'=IF(COUNTA({_indicator_cells(row)})=0,"{mark}","")&IF({text}<>"",{text},{above})'
 
 
+_NATIVE_SPACES = str.maketrans("", "", " 　\t\n\r")  # what compact() removes
+
+
+def level1_carried_values(rows: dict[int, list]) -> dict[int, str]:
+    """What the level1_carried formulas of the rows give: row -> value, from the cells of
+    the indicator columns of every row (IND_COLUMNS' values, in order; None for empty)."""
+    out: dict[int, str] = {}
+    above = ""
+    for row in range(L.IND_FIRST_ROW, max(L.IND_LAST_ROW, max(rows, default=0)) + 1):  # (past 40 rows too)
+        cells = rows.get(row) or []
+        level1 = cells[0] if cells else None
+        text = _native_text(level1).translate(_NATIVE_SPACES)
+        empty = all(v is None or v == "" for v in cells)
+        value = (EMPTY_ROW_MARK if empty else "") + (text if text else above)
+        out[row] = value
+        above = value[1:] if value.startswith(EMPTY_ROW_MARK) else value
+    return out
+
+
+def _native_text(value) -> str:
+    """A cell's value as a spreadsheet turns it into text (``&""``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def group_count(sheet: str, group: str) -> str:
     """How many indicators of a project sheet are in a 一级指标 group
     (conventions.level1_group: the carried 一级指标 starts with the group's name)."""

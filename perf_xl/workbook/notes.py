@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from . import layout as L
-from .cells import XML_SPACE, child, insert_in_order, ooxml_text
+from .cells import XML_SPACE, ooxml_text
 from .parts import (
     CT_COMMENTS,
     CT_VML,
     NS_MAIN,
-    R_ID,
     REL_COMMENTS,
     REL_VML,
     M,
@@ -28,6 +28,9 @@ from .parts import (
     parse_xml,
     xml_bytes,
 )
+
+if TYPE_CHECKING:
+    from .sheet_part import SheetPart
 
 NS_V = "urn:schemas-microsoft-com:vml"
 NS_O = "urn:schemas-microsoft-com:office:office"
@@ -77,8 +80,8 @@ def _comment_text(el: etree._Element) -> str:
 class SheetNotes:
     """The notes of one sheet, changed in memory; ``write`` puts the parts back."""
 
-    def __init__(self, pkg: Package, sheet_part: str, sheet_root: etree._Element, rels: Rels) -> None:
-        self.pkg, self.sheet_part, self.sheet_root, self.rels = pkg, sheet_part, sheet_root, rels
+    def __init__(self, pkg: Package, sheet_part: str, sheet: SheetPart, rels: Rels) -> None:
+        self.pkg, self.sheet_part, self.sheet, self.rels = pkg, sheet_part, sheet, rels
         found = rels.of_type(REL_COMMENTS)
         self.comments_rid, self.comments_part = found[0] if found else (None, None)
         self.root = pkg.xml(self.comments_part) if self.comments_part else None
@@ -156,8 +159,7 @@ class SheetNotes:
         self.pkg.put_xml(self.comments_part or "", self.root)
 
     def _vml(self) -> tuple[str | None, str | None]:
-        legacy = child(self.sheet_root, "legacyDrawing")
-        rid = legacy.get(R_ID) if legacy is not None else None
+        rid = self.sheet.legacy_rid()
         return rid, self.rels.target(rid) if rid else None
 
     def _write_vml(self, removed: list[str], added: list[str]) -> None:
@@ -174,11 +176,7 @@ class SheetNotes:
                    '</o:shapelayout></xml>').encode()
             root = parse_xml(vml, part)
             self.pkg.add_part(part, root, CT_VML)
-            new_rid = self.rels.add(REL_VML, part)
-            legacy = child(self.sheet_root, "legacyDrawing")
-            if legacy is None:
-                legacy = insert_in_order(self.sheet_root, etree.Element(M + "legacyDrawing"))
-            legacy.set(R_ID, new_rid)
+            self.sheet.set_legacy(self.rels.add(REL_VML, part))
         root = _vml_root(self.pkg, part)
         gone = {_zero_based(ref) for ref in removed}
         for shape in list(root.iter(f"{{{NS_V}}}shape")):
@@ -205,9 +203,7 @@ class SheetNotes:
             # Nothing but the layout is left: drop the drawing and its link.
             self.pkg.remove(part)
             self.rels.remove(rid or "")
-            legacy = child(self.sheet_root, "legacyDrawing")
-            if legacy is not None:
-                self.sheet_root.remove(legacy)
+            self.sheet.set_legacy(None)
             return
         self.pkg.put_xml(part, root)
 

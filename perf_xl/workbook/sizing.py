@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import math
 
-from rich.cells import cell_len as display_width  # a CJK character takes two columns
-
 __all__ = ["display_width", "row_height"]
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes (a CJK character two); rich is imported when first needed."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def row_height(texts_and_widths: list[tuple[str, float]], line: float = 13.5) -> float:

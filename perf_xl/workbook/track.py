@@ -25,18 +25,15 @@ def has_block(grid: Grid, placement: Placement | None = None) -> bool:
 
 def indicator_rows(grid: Grid) -> list[int]:
     """The sheet rows of the indicators, as the reader finds them (non-empty rows)."""
-    from .placement import place
-
-    placement = place(grid)[0]
-    if placement is not None:
-        from .placement import indicator_rows as table_rows
-
-        return table_rows(grid, placement, _IND_COLS)[0]
+    found = getattr(grid, "_indicator_rows", None)  # (asked for by the reader and each patch)
+    if found is not None and found[0] == grid.height:
+        return list(found[1])
     rows = []
     for row in range(L.IND_FIRST_ROW, min(L.IND_LAST_ROW, grid.height) + 1):
         cells = grid.row_values(row, _IND_COLS)
         if any(v is not None and _as_text(v) for v in cells):
             rows.append(row)
+    grid._indicator_rows = (grid.height, tuple(rows))  # type: ignore[attr-defined]
     return rows
 
 
