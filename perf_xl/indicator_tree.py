@@ -34,11 +34,3 @@ def level2_names() -> list[str]:
     for children in TREE.values():
         seen.update(dict.fromkeys(children))
     return list(seen)
-
-
-def is_known(level1: str, level2: str | None = None) -> bool:
-    """Whether a first level (and, if given, a second level below it) is in the tree."""
-    children = TREE.get(canonical(level1))
-    if children is None:
-        return False
-    return level2 is None or canonical(level2) in children

@@ -64,6 +64,18 @@ class Indicator:
 
 
 @dataclass
+class CostItem:
+    """One row of a 申报表's 成本构成 sub-table (成本类别, 成本项目, 金额, 测算依据), as written.
+    Not indicators: the rules judge the 成本指标; these rows are kept so no text is lost."""
+
+    category: str = ""  # 成本类别: 经济成本 / 社会成本 / 生态环境成本 …
+    item: str = ""  # 成本项目
+    amount: str = ""  # 金额, exactly as written (the sub-table's unit)
+    basis: str = ""  # 测算依据
+    line: int | None = None
+
+
+@dataclass
 class Project:
     """One 项目支出绩效目标表."""
 
@@ -93,6 +105,7 @@ class Project:
     attribute: str = ""  # 项目属性 (新增项目 / 延续项目 …)
     period: str = ""  # 项目期, e.g. "3年", "2023-2025"
     mid_goal: str = ""  # 中期（实施期）目标
+    costs: list[CostItem] = field(default_factory=list)  # the 成本构成 sub-table, when given
     # -- what the source's layout lacks (provenance, not content; issue 13) --
     absent: list[str] = field(default_factory=list)  # field keys the table has no place for
     unread: list[dict[str, Any]] = field(default_factory=list)  # {"line"|"cell", "text"}
@@ -186,6 +199,8 @@ class Department:
         for project in data["projects"]:  # no track: no key (the JSON of earlier versions)
             if project.get("track") is None:
                 project.pop("track", None)
+            if not project.get("costs"):
+                project.pop("costs", None)
             for ind in project["indicators"]:
                 if ind.get("track") is None:
                     ind.pop("track", None)
@@ -259,6 +274,7 @@ def _project_from(data: dict[str, Any]) -> Project:
     if "plan" in kw:
         kw["plan"] = [_dec(v) for v in kw["plan"]]
     kw["indicators"] = [_indicator_from(i) for i in data.get("indicators", [])]
+    kw["costs"] = [CostItem(**_pick(CostItem, c)) for c in data.get("costs", [])]
     if kw.get("track") is not None:
         kw["track"] = _track_from(ProjectTrack, kw["track"])
     return Project(**kw)

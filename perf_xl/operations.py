@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .conventions import review_wording
 from .model import Department
-from .vocabulary import ERROR, SEVERITY_KEYS, WARNING, status_of
+from .vocabulary import ERROR, SEVERITY_KEYS, WARNING, severity_counts, status_of
 from .workbook import layout as L
 from .workbook.grid import Grid
 from .workbook.patch import Formula, Mark, Patch
@@ -174,10 +174,7 @@ def validate_patch(read: ReadResult, findings: list[Finding], *, source: str = "
 
 
 def status_text(findings: list[Finding], dept: Department) -> str:
-    errors = sum(1 for f in findings if f.severity == ERROR)
-    warnings = sum(1 for f in findings if f.severity == WARNING)
-    infos = len(findings) - errors - warnings
-    return (f"已校验 {len(dept.projects)} 个项目：错误 {errors} 处，警告 {warnings} 处，提示 {infos} 处"
+    return (f"已校验 {len(dept.projects)} 个项目：{severity_counts(f.severity for f in findings)}"
             if findings else f"已校验 {len(dept.projects)} 个项目，未发现问题")
 
 

@@ -9,6 +9,8 @@ sinks all sit above it.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -30,6 +32,12 @@ def severity_label(raw: object) -> str | None:
     if text in SEVERITY_LABELS.values():
         return text
     return SEVERITY_LABELS.get(text.lower())
+
+
+def severity_counts(severities: Iterable[str], unit: str = "处") -> str:
+    """"错误 3 处，警告 1 处，提示 0 处": the count of each severity key, worst first."""
+    counts = Counter(severities)
+    return "，".join(f"{SEVERITY_LABELS[k]} {counts[k]} {unit}" for k in SEVERITY_KEYS)
 
 
 def status_of(errors: int, warnings: int) -> str:

@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from ..atomic import write_text
     from ..sources import load
 
+    if args.output:
+        _check_output(Path(args.output), Path(args.file))
     dept = load(Path(args.file)).department  # a text document, Word file, workbook or JSON
     if args.output:
         write_text(Path(args.output), dept.to_json() + "\n")
@@ -51,6 +53,16 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         print(f"已保存模型：{args.output}", file=sys.stderr)
     return 0
+
+
+def _check_output(out: Path, source: Path) -> None:
+    """-o names a .json file that is not the source (a document is never overwritten)."""
+    from ..errors import PerfXLError
+
+    if out.suffix.lower() != ".json":
+        raise PerfXLError("模型文件应保存为 .json", path=str(out))
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise PerfXLError("输出文件不能与来源文件相同", path=str(out))
 
 
 # --------------------------------------------------------------------------- table

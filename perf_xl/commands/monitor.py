@@ -35,6 +35,11 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import load_config
     from .common import open_source
 
+    month = getattr(args, "month", None)
+    if month is not None:
+        from ..lifecycle_ops import check_month
+
+        check_month(month, args.phase)  # a bad --month is refused before any file is opened
     config = load_config(args.config)
     read, book = open_source(args.file, write=args.write)
     outcome = run_track(read, args.phase, getattr(args, "month", None), config, args.actuals,

@@ -73,12 +73,11 @@ def _groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 def summary(dept: Department, findings: list[Finding]) -> str:
-    from collections import Counter
+    from ..vocabulary import severity_counts
 
-    by = Counter(f.severity for f in findings)
     projects = {f.project_seq for f in findings if f.project_seq is not None}
-    return (f"共 {len(dept.projects)} 个项目，{len(projects)} 个有问题：错误 {by['error']} 个，"
-            f"警告 {by['warning']} 个，提示 {by['info']} 个")
+    return (f"共 {len(dept.projects)} 个项目，{len(projects)} 个有问题："
+            f"{severity_counts((f.severity for f in findings), '个')}")
 
 
 def _print_plain(dept: Department, findings: list[Finding]) -> None:

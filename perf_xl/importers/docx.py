@@ -28,6 +28,7 @@ from .. import docx_layout as L
 from ..errors import ImportError_, PerfXLError
 from ..model import CHECKPOINTS, Department, Indicator, Measure, Project, SubGoal, funding_line_for
 from ..numbers import amount_or_invalid, percent_or_invalid
+from . import costs
 from .text import NO_TABLE_MESSAGE, year_from_titles
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -562,6 +563,8 @@ class _TableParser:
     def parse(self, money_unit: str) -> tuple[Project, bool, str] | None:
         head = _Head(money_unit)
         header_at = None
+        self.costs: list[costs.CostItem] = []
+        self.cost_table: costs.CostTable | None = None
         for r, row in enumerate(self.rows):
             if not row:
                 continue
@@ -569,13 +572,38 @@ class _TableParser:
             if self._is_indicator_header(texts):
                 header_at = r
                 break
+            if self._cost_row(row, r):
+                continue
             self._head_row(row, texts, head)
         if not head.has_head and header_at is None:
             return None
         project = self._project(head)
         if header_at is not None:
+            self.cost_table = None
             project.indicators = self._indicators(header_at, project)
+        project.costs = self.costs
         return project, head.has_head, head.money_unit
+
+    def _cost_row(self, row: list[_GCell], r: int) -> bool:
+        """True when the row belongs to a 成本构成 sub-table (importers/costs.py): from its
+        caption to the indicator header or the end of the table."""
+        cells = [""] * max(c.end for c in row)
+        for c in row:
+            cells[c.start] = c.text
+        if self.cost_table is not None and _FOOTER_RE.match(_key(next((t for t in cells if t), ""))):
+            self.cost_table = None  # the template's footer ends the sub-table
+        if self.cost_table is None:
+            label = next((col for col, text in enumerate(cells) if text), 0)
+            if not costs.is_title(cells[label]):
+                return False
+            self.cost_table = costs.CostTable(cells, label)
+            if self.cost_table.columns is not None or not any(cells[label + 1:]):
+                return True
+        item, _stray = self.cost_table.take(cells, r + 1)
+        if item is not None:
+            item.line = None  # a Word table has no line numbers
+            self.costs.append(item)
+        return True
 
     # -- rows above the indicator table -----------------------------------------
     def _head_row(self, row: list[_GCell], texts: list[str], head: _Head) -> None:
@@ -732,8 +760,10 @@ class _TableParser:
         keys = [_key(c.text) for c in self.rows[header_at]]
         out: list[Indicator] = []
         level1 = ""
-        for row in self.rows[first:]:
+        for r, row in enumerate(self.rows[first:], first):
             if not row or [_key(c.text) for c in row] == keys:  # a repeated header row
+                continue
+            if self._cost_row(row, r):  # a 成本构成 sub-table below the indicators
                 continue
             if _key(row[0].text) in _SKIP_ROWS or _FOOTER_RE.match(_key(row[0].text)):
                 continue

@@ -42,6 +42,7 @@ from ..model import (
     funding_line_for,
 )
 from ..numbers import MONEY_FACTORS, MONEY_UNIT_ALIASES, amount_or_invalid, parse_percent
+from . import costs
 
 __all__ = ["parse_text", "read_text", "year_from_titles"]
 
@@ -640,6 +641,7 @@ class _ProjectReader:
         self.last: str | None = None  # kind of the previous table row
         self.finished = False
         self.footer = False  # the indicator table's footer has begun
+        self.costs: costs.CostTable | None = None  # a 成本构成 sub-table being read
 
     def error(self, message: str, line: int | None) -> ImportError_:
         return self.p.error(message, line)
@@ -662,6 +664,8 @@ class _ProjectReader:
             if not line.text.replace("\t", "").strip():
                 continue
             last_content = line.no
+            if self._cost_line(line):
+                continue
             if stage == "pre":
                 if self._pre_line(line):
                     continue
@@ -697,6 +701,37 @@ class _ProjectReader:
         if self.plan.first_line is None:
             self.project.absent.append("plan")
         return self.project
+
+    # -- the 成本构成 sub-table, before or after the indicators (importers/costs.py) --
+    def _cost_line(self, line: _Line) -> bool:
+        """True when the line belongs to a 成本构成 sub-table (its caption, header or a row)."""
+        table = self.costs
+        if table is None:
+            if "成本" not in line.raw:
+                return False  # fast path
+            cells = line.cells
+            label = next((col for col, c in enumerate(cells) if c), 0)
+            if not costs.is_title(cells[label]):
+                return False
+            self.costs = table = costs.CostTable(cells, label)
+            if table.columns is not None or not any(cells[label + 1:]):
+                return True
+        elif self._ends_cost_table(line):
+            self.costs = None
+            return False
+        item, stray = table.take(line.cells, line.no)
+        if item is not None:
+            self.project.costs.append(item)
+        if stray:
+            self.note(line.no, f"成本构成中没有表头的内容 {'、'.join(_quote(c, 12) for c in stray)}，未读入")
+        return True
+
+    @staticmethod
+    def _ends_cost_table(line: _Line) -> bool:
+        """The indicator header, a field label, a first-level name or a footer ends the sub-table."""
+        first = next((c for c in line.cells if c), "")
+        return (_is_indicator_header(line) or bool(_label_kind(first))
+                or _level_key(first) in _LEVEL1 or bool(_FOOTER.match(_norm(first))))
 
     # -- before the table: unit line, 单位, table titles --------------------
     def _pre_line(self, line: _Line) -> bool:

@@ -18,7 +18,6 @@ from .config import RATES_DIRECT, LifecycleConfig
 RED, YELLOW, GREEN, BLUE = "red", "yellow", "green", "blue"
 LIGHTS: tuple[str, ...] = (RED, YELLOW, GREEN, BLUE)
 LIGHT_LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", BLUE: "蓝灯"}
-LABEL_LIGHTS = {v: k for k, v in LIGHT_LABELS.items()}
 # How bad a light is, for "the project's light is its worst indicator light": a blue light
 # (far ahead: a target perhaps set too low) is worth a look, so it outranks green.
 RANK = {GREEN: 0, BLUE: 1, YELLOW: 2, RED: 3}
@@ -29,7 +28,6 @@ EQUAL = "等于"  # ＝ (or no operator)
 REVERSE = "反向"  # ≤
 REVERSE_STRICT = "反向严格"  # ＜
 QUALITATIVE = "定性"
-KINDS: tuple[str, ...] = (POSITIVE, EQUAL, REVERSE, REVERSE_STRICT, QUALITATIVE)
 
 # The three grades of a qualitative indicator.
 ACHIEVED = "达成年度指标"

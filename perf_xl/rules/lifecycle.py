@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..lifecycle.config import LifecycleConfig
-from ..lifecycle.evaluate import MONITOR, ProjectResult, indicator_track
+from ..lifecycle.evaluate import ProjectResult, indicator_track
 from ..lifecycle.lights import BLUE, EQUAL, GRADES, HUNDRED, LIGHT_LABELS, POSITIVE, QUALITATIVE, RED, YELLOW, round2
 from ..lifecycle.scores import qualitative_band
 from ..model import decimal_text
@@ -269,5 +269,3 @@ def _finding(entry, hit: Hit, r: ProjectResult) -> Finding:
                    sheet=p.sheet, cell=cell, line=line, field=hit.field, indicator=hit.indicator,
                    found=hit.found, expected=hit.expected)
 
-
-MONITOR_PHASE = MONITOR

@@ -79,10 +79,6 @@ class Grid:
         value = self.get(ref)
         return "" if value is None else _as_text(value)
 
-    def text_at(self, row: int, col: int) -> str:
-        value = self.at(row, col)
-        return "" if value is None else _as_text(value)
-
     @property
     def height(self) -> int:
         return len(self._raw)

@@ -167,14 +167,6 @@ def params_patch(cfg, patch: Patch) -> None:
         patch.set(L.CODES_SHEET, L.param_cell(key, qualified=False), value)
 
 
-def month_patch(dept: Department, month: int) -> Patch:
-    patch = Patch()
-    for p in dept.projects:
-        if p.sheet and (p.track is None or p.track.month != month):
-            patch.set(p.sheet, L.TRACK_MONTH.cell, month)
-    return patch
-
-
 def describe(value: Any) -> str:
     if isinstance(value, Decimal):
         return decimal_text(value)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from perf_xl.importers.text import parse_text
 from perf_xl.rules import validate
 from perf_xl.sources import load
 
@@ -30,6 +31,7 @@ FILES = [
     "yitihua-xinxibiao-binary.xls",  # the 信息表 re-saved by LibreOffice as BIFF8 .xls
     "yitihua-xinxibiao.xlsx",  # … and as .xlsx
     "handmade-workbook.xlsx",  # hand-made Excel, 张家口 layout, one table per sheet
+    "shenbao-cost-table.txt",  # national 申报表 with a 成本构成 sub-table below the indicators
 ]
 
 
@@ -118,6 +120,53 @@ def test_yitihua_information_table():
     assert p.indicators[0].description == "人民陪审员参加审理的案件数"  # 备注（指标解释等）
     assert p.indicators[0].basis == "上年参审1156件"  # 指标值说明（评分标准等）
     assert len(p.indicators) == 9  # the footer (备注：1.成本指标…) is not an indicator
+
+
+def test_cost_table_is_kept_apart_from_the_indicators():
+    """The 成本构成 sub-table (成本类别 / 成本项目 / 金额 / 测算依据) is read into
+    Project.costs, never as indicators, and survives the model JSON."""
+    from perf_xl.model import Department
+
+    dept = _dept("shenbao-cost-table.txt")
+    [p] = dept.projects
+    assert len(p.indicators) == 9 and p.indicators[-1].level3 == "群众满意度"
+    assert [(c.category, c.item, c.amount, c.line) for c in p.costs] == [
+        ("经济成本", "设备购置费", "35.00", 25), ("经济成本", "安装调试费", "5.00", 26),
+        ("社会成本", "无", "0", 27)]
+    assert p.costs[0].basis == "市场询价，60台×0.5万元"
+    assert not {"PT108", "PT109", "PT402", "PT505"} & set(_codes(dept))
+    assert Department.from_json(dept.to_json()) == dept
+    # Before the indicator table, with the caption on a line of its own and no header row.
+    text = (CORPUS / "shenbao-cost-table.txt").read_text(encoding="utf-8").split("成本构成")[0]
+    text = text.replace("一级指标\t", "成本构成（万元）\n\t经济成本\t设备购置费\t35.00\t市场询价\n一级指标\t", 1)
+    [q] = parse_text(text).projects
+    assert [(c.category, c.item, c.amount, c.basis) for c in q.costs] == [
+        ("经济成本", "设备购置费", "35.00", "市场询价")]
+    assert len(q.indicators) == 9 and not q.unread
+
+
+def test_cost_table_in_a_word_table(tmp_path):
+    import docx
+
+    from perf_xl.importers.docx import read_docx
+    from tests.corpus.make_corpus import docx_shenbao
+
+    path = tmp_path / "shenbao.docx"
+    docx_shenbao(path)
+    d = docx.Document(str(path))
+    table = d.tables[0]
+    rows = [("成本构成", "成本类别", "成本项目", "金额（元）", "", "测算依据", ""),
+            ("", "经济成本", "维修材料费", "600,000", "", "造价评审", ""),
+            ("", "", "人工费", "260,000", "", "劳务合同", "")]
+    for values in rows:
+        r = table.add_row()
+        for i, text in enumerate(values):
+            r.cells[i].text = text
+    d.save(str(path))
+    [p] = read_docx(path).projects
+    assert [(c.category, c.item, c.amount, c.basis) for c in p.costs] == [
+        ("经济成本", "维修材料费", "600,000", "造价评审"), ("经济成本", "人工费", "260,000", "劳务合同")]
+    assert [i.level3 for i in p.indicators][-1] == "群众满意度"
 
 
 def test_yitihua_shenbao_amounts_in_yuan_and_no_code():

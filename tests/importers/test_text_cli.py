@@ -146,6 +146,18 @@ def test_damaged_table_is_read_and_reported(tmp_path, case):
     assert any(words in ln for ln in hits), run.stdout
 
 
+def test_output_is_a_json_file_and_never_the_source(tmp_path):
+    source = tmp_path / "绩效文本.txt"
+    source.write_bytes(example_path().read_bytes())
+    run = perf_xl("import", str(source), "-o", str(source))
+    assert run.returncode == 2 and ".json" in run.stderr
+    assert source.read_bytes() == example_path().read_bytes()  # the document is untouched
+    model = tmp_path / "model.json"
+    model.write_text(read_text(example_path()).to_json(), encoding="utf-8")
+    run = perf_xl("import", str(model), "-o", str(model))
+    assert run.returncode == 2 and "不能与来源文件相同" in run.stderr
+
+
 def test_missing_file():
     run = perf_xl("import", "no-such-file.txt")
     assert run.returncode == 2

@@ -74,6 +74,11 @@ def test_month_outside_3_to_11_is_refused(example_book, month):
     assert "3–11" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_a_bad_month_is_refused_before_the_file_is_opened(tmp_path):
+    r = cli("monitor", str(tmp_path / "no-such-book.xlsm"), "--month", "13")
+    assert r.returncode == 2 and "3–11" in r.stderr and "文件不存在" not in r.stderr
+
+
 def test_unknown_code_in_actuals_names_the_line(example_book, projects, tmp_path):
     actuals = write_csv(tmp_path / "a.csv", [["项目编码", "执行数"], [projects[0].code, "1"],
                                             ["13070024P000000000000", "2"]])
