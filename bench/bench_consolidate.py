@@ -281,6 +281,9 @@ def main() -> None:
     print(f"ratio consolidate / calamine read (best of each): in-process {con / cal:.2f}×, as a process "
           f"{proc_best / cal:.2f}×, --jobs 1 {con1 / cal:.2f}×   (target ≤ 2×, and < 30 s: "
           f"{'met' if max(con, proc_best) <= 2 * cal and proc_best < 30 else 'NOT met'})")
+    print(f"same number of processes (issue 12, target ≤ 1.5×): consolidate default pool / calamine on {cores} "
+          f"processes {con / cal_par:.2f}×, consolidate --jobs 1 / calamine serial {con1 / cal:.2f}×   "
+          f"({'met' if con <= 1.5 * cal_par and con1 <= 1.5 * cal else 'NOT met'})")
     print(f"in the least disturbed round (calamine speed-up {quiet['cal'] / quiet['cal_par']:.2f}× on {cores} "
           f"processes): in-process {quiet['con'] / quiet['cal']:.2f}×, "
           f"as a process {quiet['proc'] / quiet['cal']:.2f}×; "

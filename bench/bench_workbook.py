@@ -56,6 +56,47 @@ def process(*args: str) -> float:
     return took
 
 
+_MEASURED = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+took = time.perf_counter() - start
+print(json.dumps({"took": took, "rc": rc, "maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+_CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+for name in book.sheet_names:
+    book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+
+
+def measured(*cmd: str) -> tuple[float, int]:
+    """(seconds, peak memory in KiB) of a whole process."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", _MEASURED, *cmd], cwd=ROOT, capture_output=True, text=True)
+    data = json.loads(done.stdout)
+    if data["rc"] not in (0, 1):
+        raise SystemExit(f"{cmd} failed")
+    return data["took"], data["maxrss"]
+
+
+def side_by_side(path: Path, rounds: int = 5) -> None:
+    """`perf-xl validate` against python-calamine reading every sheet, alternating, one
+    process each (issue 12: within 1.5×)."""
+    cal, val = [], []
+    for _ in range(rounds):
+        cal.append(measured(sys.executable, "-c", _CALAMINE, str(path)))
+        val.append(measured(sys.executable, "-m", "perf_xl", "validate", str(path)))
+    c, v = min(t for t, _ in cal), min(t for t, _ in val)
+    print(f"validate vs calamine ({path.name}): perf-xl validate {v:.2f} s, calamine reading every sheet "
+          f"{c:.2f} s (both whole processes, best of {rounds}) → {v / c:.2f}× (target ≤ 1.5×: "
+          f"{'met' if v <= 1.5 * c else 'NOT met'}); peak memory validate {max(m for _, m in val) / 1024:.0f} MiB, "
+          f"calamine {max(m for _, m in cal) / 1024:.0f} MiB")
+
+
 def timed(fn, repeat: int = 1) -> float:
     runs = []
     for _ in range(repeat):
@@ -68,7 +109,11 @@ def timed(fn, repeat: int = 1) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--only-validate", metavar="XLSM", help="just the side-by-side validate/calamine timing")
     args = parser.parse_args()
+    if args.only_validate:
+        side_by_side(Path(args.only_validate))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         example = Path(tmp) / "example.xlsm"
         big = Path(tmp) / "big.xlsm"
@@ -81,6 +126,7 @@ def main() -> None:
         t_big_read = timed(lambda: read_workbook(big))
         t_big_validate = process("validate", str(big))
         size = big.stat().st_size / 2**20
+        side_by_side(big)
     print(f"example (39 projects): build {t_build:.2f} s (process; target < 3 s), "
           f"read back {t_read * 1000:.0f} ms, validate {t_validate:.2f} s (process; target < 1.5 s)")
     print(f"{args.projects} projects ({size:.1f} MB): build {t_big_build:.1f} s (target < 30 s), "

@@ -95,8 +95,13 @@ class Consolidation:
         return sum(1 for f in self.findings if f.get("severity") == ERROR)
 
     @property
+    def incomplete(self) -> list[Input]:
+        """Inputs whose figures leave out a project sheet or a row (see their remarks)."""
+        return [e for e in self.inputs if any(r.startswith("合计不完整") for r in e.remarks)]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.errors or self.skipped else 0
+        return 1 if self.errors or self.skipped or self.incomplete else 0
 
     def file_rows(self) -> list[dict[str, Any]]:
         """Rows of the 文件清单 sheet (keys of perf_xl.sinks.bureau.FILE_COLUMNS)."""
@@ -257,11 +262,12 @@ def read_one(path: Path, name: str, config: RuleConfig | None = None) -> Input |
         return Skipped(path, name, reason_of(exc))
     except Exception as exc:  # a reader's own bug must not stop the bureau's run
         return Skipped(path, name, f"读取时发生意外错误（{type(exc).__name__}：{exc}）")
+    from .workbook.read import incomplete_note
+
     remarks = []
-    if loaded.problems:
-        sheets = list(dict.fromkeys(p.sheet for p in loaded.problems))
-        remarks.append(f"{len(sheets)} 张工作表版式已改变，未计入汇总（见校验问题 PT502）："
-                       + "、".join(sheets[:5]) + ("等" if len(sheets) > 5 else ""))
+    incomplete = incomplete_note(loaded.problems)
+    if incomplete:
+        remarks.append(incomplete.removeprefix("注意："))
     if not loaded.department.projects:
         remarks.append("文件中没有项目")
     try:

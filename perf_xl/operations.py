@@ -40,6 +40,12 @@ def read_book(book: Workbook, only_sheet: str | None = None) -> ReadResult:
     grids = {n: book.grid(n) for n in wanted if n not in (L.XLWINGS_CONF_SHEET, L.CODES_SHEET)}
     result = require_master(department_from_grids(names, grids), getattr(book, "path", None))
     result.formulas = {n: g.formulas for n, g in grids.items()}  # (found when first looked at)
+    if only_sheet:  # (the other sheets' placements stay as an earlier read found them)
+        book.placements = {**getattr(book, "placements", {}), **result.placements}
+        if only_sheet not in result.placements:
+            book.placements.pop(only_sheet, None)
+    else:
+        book.placements = result.placements  # the adapter moves every patch to the cells found
     return result
 
 
@@ -190,16 +196,20 @@ def summary_patch(dept: Department, findings: list[Mapping[str, Any]] | None = N
     for p in dept.projects:
         if not p.sheet:
             continue
+        last = L.table_last_row(len(p.indicators))  # (a table may have grown past 40 rows)
         grid = grid_of(p.sheet) if grid_of is not None else None
-        if grid is not None:
+        if grid is not None:  # the layout's rows, read where the sheet has them now
+            placement = p.__dict__.get("_placement")
+            at_row = placement.row if placement is not None and not placement.exact else (lambda r: r)
+            cols = [placement.col(c) for c in ind_cols] if placement is not None else ind_cols
             values = F.level1_carried_values(
-                {row: grid.row_values(row, ind_cols) for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1)})
+                {row: grid.row_values(at_row(row), cols) for row in range(L.IND_FIRST_ROW, last + 1)})
         else:  # the model's rows follow each other from the first
             carried = [level1 for _ind, level1, _ in carried_levels(p.indicators)]
             values = {L.indicator_row(i): carried[i] if i < len(carried) else
-                      F.EMPTY_ROW_MARK + (carried[-1] if carried else "") for i in range(L.IND_CAPACITY)}
+                      F.EMPTY_ROW_MARK + (carried[-1] if carried else "") for i in range(last - L.IND_FIRST_ROW + 1)}
         patch.set(p.sheet, f"{col}{L.IND_HEADER_ROW}", L.IND_GROUP_COLUMN.caption)
-        for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+        for row in range(L.IND_FIRST_ROW, last + 1):
             patch.set(p.sheet, f"{col}{row}", Formula(F.level1_carried(row), values.get(row, "")))
     return patch
 
@@ -222,7 +232,7 @@ def new_project(read: ReadResult) -> NewProject:
     import re
 
     projects = [p for p in read.department.projects if p.sheet]
-    broken = {p.sheet for p in read.problems}
+    broken = {p.sheet for p in read.problems if p.fatal}
     numbered = [n for n in read.sheets if n not in L.FIXED_SHEETS and re.match(r"^\d{1,4}\s", n)]
     seqs = [p.seq for p in projects] + [int(n.split()[0]) for n in numbered]
     seq = max(seqs, default=0) + 1
@@ -233,7 +243,7 @@ def new_project(read: ReadResult) -> NewProject:
     return NewProject(seq, name, last, template)
 
 
-def blank_project_patch(sheet: str, seq: int) -> Patch:
+def blank_project_patch(sheet: str, seq: int, rows: int = L.IND_CAPACITY) -> Patch:
     """Empty every input of a copied project sheet (the unit line stays), set its 序号, and
     drop what validate wrote; formulas, formats and buttons stay as copied."""
     patch = Patch(clear_marks=True, clear_marks_in=(sheet,))
@@ -244,7 +254,7 @@ def blank_project_patch(sheet: str, seq: int) -> Patch:
     patch.set(sheet, L.SEQ.cell, seq)
     for cell in (L.STATUS, *L.COUNT_CELLS, L.REVIEW_CELL):
         patch.set(sheet, cell, None)
-    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+    for row in range(L.IND_FIRST_ROW, L.table_last_row(rows) + 1):  # (a template's table may be longer)
         for c in L.IND_COLUMNS:
             patch.set(sheet, f"{c.col}{row}", None)
     return patch

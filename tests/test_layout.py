@@ -7,8 +7,11 @@ def test_cells_of_fields():
     assert layout.cell_of("budget") == "C4"
     assert layout.cell_of("plan.3") == "E7"
     assert layout.cell_of("value", 0) == f"F{layout.IND_FIRST_ROW}"
+    # no fixed size: the 41st indicator is in the row after the 40th (issue 12)
+    assert layout.indicator_row(layout.IND_CAPACITY) == layout.IND_LAST_ROW + 1
+    assert layout.notes_row(60) == layout.IND_FIRST_ROW + 61
     with pytest.raises(IndexError):
-        layout.indicator_row(layout.IND_CAPACITY)
+        layout.indicator_row(-1)
 
 
 def test_every_input_cell_is_distinct():

@@ -65,17 +65,25 @@ def cell_text(value: Any) -> str:
 
 
 def print_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, title: str = "",
-                left: Collection[str] = ()) -> None:
+                left: Collection[str] = (), fold: str | None = None) -> None:
     """One table on stdout: a rich table on a terminal, else tab-separated lines under a
-    header line (for pipes and scripts). Columns not in ``left`` are right-aligned."""
+    header line (for pipes and scripts). Columns not in ``left`` are right-aligned; the
+    ``fold`` column takes the width that is left and folds its text (Chinese has no spaces
+    to wrap at), the others are never wrapped."""
     rows = list(rows)
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title or None, title_justify="left")
+        table = Table(title=title or None, title_justify="left", expand=fold is not None)
         for c in columns:
-            table.add_column(c, justify="left" if c in left else "right")
+            justify = "left" if c in left else "right"
+            if fold is None:
+                table.add_column(c, justify=justify)
+            elif c == fold:
+                table.add_column(c, justify=justify, overflow="fold", ratio=1)
+            else:
+                table.add_column(c, justify=justify, no_wrap=True)
         for row in rows:
             table.add_row(*(cell_text(row.get(c)) for c in columns))
         Console().print(table)

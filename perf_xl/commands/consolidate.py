@@ -70,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(result, out)
     else:
+        if result.incomplete:  # the first line: the totals below leave something out
+            print(f"注意：汇总不完整：{len(result.incomplete)} 个文件有无法读取的项目表或未计入的行（"
+                  + "、".join(e.name for e in result.incomplete[:5]) + ("等" if len(result.incomplete) > 5 else "")
+                  + "）：")
+            for e in result.incomplete:
+                print("  " + e.name + "：" + "；".join(r for r in e.remarks if r.startswith("合计不完整")))
         _print_table(result)
         print(_status_line(result, out, args.pdf))
     return result.exit_code

@@ -4,7 +4,8 @@
 The file that leaves the building: the summary, the project list and the findings as plain
 values (.xlsx, no formulas or macros), optionally also as PDF through LibreOffice; or, with
 --docx, the 绩效文本 as a Word document. Exit code 0 when the file was written (findings
-are in the file, not in the exit code), 2 for unreadable input.
+are in the file, not in the exit code), 1 when it was written but its totals leave out a
+project sheet or a row that could not be read (the first line says so), 2 for unreadable input.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
 
     read, _ = open_source(source, write=False)
     dept = read.department
+    from ..workbook.read import incomplete_note
+
+    note = incomplete_note(read.problems)
+    if note:  # before any figure: a total that leaves something out says so first
+        print(note)
     if args.docx:
         from ..sinks.docx import write_docx
 
@@ -76,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
             pdf = convert(out, out.with_suffix(".pdf"), "pdf")
             print(f"已导出：{pdf}")
-        return 0
+        return 1 if note else 0
 
     from ..operations import findings_of
     from ..rules import load_config
@@ -91,8 +97,9 @@ def run(args: argparse.Namespace) -> int:
     if args.pdf:
         print(f"已导出：{pdf_path(out)}")
     for problem in read.problems:
-        print(f"注意：工作表「{problem.sheet}」{problem.cell}：{problem.message}（未计入汇总）")
-    return 0
+        left_out = "（未计入汇总）" if problem.fatal or problem.kind == "row" else ""
+        print(f"注意：工作表「{problem.sheet}」{problem.cell}：{problem.message}{left_out}")
+    return 1 if note else 0
 
 
 def _run_yitihua(args: argparse.Namespace, source: Path) -> int:
@@ -107,8 +114,13 @@ def _run_yitihua(args: argparse.Namespace, source: Path) -> int:
         raise PerfXLError("输出文件不能与来源文件相同", path=str(out))
     read, _ = open_source(source, write=False)
     dept = read.department
+    from ..workbook.read import incomplete_note
+
+    note = incomplete_note(read.problems)
+    if note:  # before any figure: a total that leaves something out says so first
+        print(note)
     written = write_yitihua(dept, out, fmt="xlsx" if args.xlsx else None)
     where = out if len(written) == 1 else f"{out}（{len(written)} 个文件）"
     print(f"已导出一体化系统的预算项目绩效信息表：{where}，{len(dept.projects)} 个项目，"
           f"{sum(len(p.indicators) for p in dept.projects)} 个指标")
-    return 0
+    return 1 if note else 0

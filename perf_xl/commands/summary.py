@@ -29,19 +29,24 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     read, book = open_source(args.file, write=args.write, force=args.force)
+    from ..workbook.read import incomplete_note
+
+    note = incomplete_note(read.problems)
     findings = [f.to_dict() for f in findings_of(read, config)]
     result = summarize(read.department, findings)
     if args.write:
         book.apply(summary_patch(read.department, findings, grid_of=book.grid))
         book.save()
     if args.format == "json":
-        print(json.dumps({"by_line": result.by_line, "projects": result.projects, "notes": result.notes},
-                         ensure_ascii=False, indent=2, default=str))
-        return 0
+        print(json.dumps({"incomplete": note, "by_line": result.by_line, "projects": result.projects,
+                          "notes": result.notes}, ensure_ascii=False, indent=2, default=str))
+        return 1 if note else 0
+    if note:
+        print(note)
     shown = ("资金来源", "项目数", "预算数", "财政资金", "其他资金", *LINE_COLUMNS[5:9])
     print_table(result.by_line, shown, title="按资金来源汇总（万元）", left=("资金来源",))
-    for note in result.notes:
-        print("注：" + note)
+    for remark in result.notes:
+        print("注：" + remark)
     if args.write:
         print(f"已重建「汇总」工作表：{args.file}")
-    return 0
+    return 1 if note else 0

@@ -91,22 +91,15 @@ def _print_plain(dept: Department, findings: list[Finding]) -> None:
 
 
 def _print_rich(dept: Department, findings: list[Finding]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """On a terminal: one table per project (commands.common.print_table)."""
+    from .common import print_table
 
-    console = Console()
     styles = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+    columns = ("级别", "编号", "单元格", "行", "说明", "审核意见")
     for title, items in _groups(findings):
-        table = Table(title=title, title_justify="left", expand=True)
-        table.add_column("级别", no_wrap=True)
-        table.add_column("编号", no_wrap=True)
-        table.add_column("单元格", no_wrap=True)
-        table.add_column("行", no_wrap=True, justify="right")
-        table.add_column("说明", ratio=1)
-        table.add_column("审核意见", no_wrap=True)
-        for f in items:
-            table.add_row(f"[{styles[f.severity]}]{f.severity_label}[/]", f.code, f.cell or "",
-                          str(f.line or ""), f.message, f.category)
-        console.print(table)
-    console.print(summary(dept, findings) if findings
-                  else f"共 {len(dept.projects)} 个项目，未发现问题")
+        rows = [{"级别": f"[{styles[f.severity]}]{f.severity_label}[/]", "编号": f.code,
+                 "单元格": f.cell or "", "行": f.line or "", "说明": f.message, "审核意见": f.category}
+                for f in items]
+        print_table(rows, columns, title=title, left=("级别", "编号", "单元格", "说明", "审核意见"),
+                    fold="说明")
+    print(summary(dept, findings) if findings else f"共 {len(dept.projects)} 个项目，未发现问题")

@@ -157,7 +157,10 @@ def add_project_sheet(book: Any) -> str:
             adapter.copy_sheet(plan.template, plan.sheet, plan.after)
         else:
             _copy_template(book, plan.sheet, plan.after or L.DEPARTMENT_SHEET)
-    adapter.apply(blank_project_patch(plan.sheet, plan.seq))
+    if plan.template in adapter.placements:  # a copy of a changed sheet is laid out as it is
+        adapter.placements[plan.sheet] = adapter.placements[plan.template]
+    rows = max((len(p.indicators) for p in read.department.projects if p.sheet == plan.template), default=0)
+    adapter.apply(blank_project_patch(plan.sheet, plan.seq, L.table_rows(rows)))
     rebind_buttons(book, plan.sheet)
     book.sheets[plan.sheet].activate()
     return _say(book, f"已新增项目表「{plan.sheet}」（序号 {plan.seq}）。填写后请点击「校验本表」，"

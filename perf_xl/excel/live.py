@@ -45,6 +45,7 @@ class LiveAdapter:
 
     def __init__(self, book: Any) -> None:
         self.book = book
+        self.placements: dict = {}  # set by operations.read_book (see FileAdapter)
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -61,6 +62,9 @@ class LiveAdapter:
 
     # -- writing ---------------------------------------------------------------------------------
     def apply(self, patch: Patch) -> None:
+        from ..workbook.placement import place_patch
+
+        patch = place_patch(patch, self.placements)
         with self.quiet():
             if patch.clear_marks:
                 self.clear_marks(patch.clear_marks_in or None)

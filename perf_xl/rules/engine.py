@@ -69,13 +69,22 @@ def _finding(entry, hit: Hit, project: Project | None, sheet: str | None) -> Fin
         project_seq=project.seq if project else None,
         project_name=project.name if project else "",
         sheet=sheet,
-        cell=_cell(hit),
+        cell=_placed(project, _cell(hit)),
         line=_line(hit, project),
         field=hit.field,
         indicator=hit.indicator,
         found=hit.found,
         expected=hit.expected,
     )
+
+
+def _placed(project: Project | None, cell: str | None) -> str | None:
+    """The cell as the sheet has it now (rows or columns a user inserted move it)."""
+    if cell is None or project is None:
+        return cell
+    from ..workbook.read import cell_of
+
+    return cell_of(project, cell)
 
 
 def _cell(hit: Hit) -> str | None:

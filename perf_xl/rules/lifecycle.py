@@ -256,6 +256,10 @@ def _finding(entry, hit: Hit, r: ProjectResult) -> Finding:
             cell = L.track_cell(key, hit.indicator)
         except (KeyError, IndexError):
             cell = None
+        if cell is not None:  # where the sheet has it now (rows or columns a user inserted)
+            from ..workbook.read import cell_of
+
+            cell = cell_of(p, cell)
     line = None
     if hit.indicator is not None and hit.indicator < len(p.indicators):
         line = p.indicators[hit.indicator].line

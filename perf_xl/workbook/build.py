@@ -78,13 +78,6 @@ def build_workbook(dept: Department, path: str | Path, *, summary: SummaryFigure
 
     today = today or datetime.date.today()
     path = Path(path)
-    for project in dept.projects:
-        if len(project.indicators) > L.IND_CAPACITY:
-            from ..errors import WorkbookError
-
-            raise WorkbookError(
-                f"项目「{project.name}」有 {len(project.indicators)} 个指标，"
-                f"工作表最多容纳 {L.IND_CAPACITY} 个")
     assign_sheet_names(dept)
     sheet_names = [L.HOME_SHEET, L.DEPARTMENT_SHEET, *(p.sheet or "" for p in dept.projects),
                    L.SUMMARY_SHEET, L.FINDINGS_SHEET, L.CODES_SHEET, L.XLWINGS_CONF_SHEET]
@@ -117,7 +110,7 @@ def build_workbook(dept: Department, path: str | Path, *, summary: SummaryFigure
             if progress:
                 progress(f"项目表 {i}/{len(dept.projects)}：{project.sheet}")
             write_project_sheet(sheets[project.sheet or ""], project, dept, fmt)
-        render_spec(book, sheets[L.SUMMARY_SHEET], summary_sheet(dept, summary, today=today), fmt)
+        render_spec(book, sheets[L.SUMMARY_SHEET], _grown(dept, summary_sheet(dept, summary, today=today)), fmt)
         render_spec(book, sheets[L.FINDINGS_SHEET], findings_sheet([], note=NOT_VALIDATED), fmt)
         _write_codes(sheets[L.CODES_SHEET], dept, fmt)
         _write_xlwings_conf(sheets[L.XLWINGS_CONF_SHEET], fmt)
@@ -196,6 +189,15 @@ def _put(ws, ref: str, merge_to: str | None, value, fmt) -> None:
         ws.write_number(row - 1, col - 1, value, fmt)
     else:
         ws.write_string(row - 1, col - 1, str(value), fmt)
+
+
+def _grown(dept: Department, spec: SheetSpec) -> SheetSpec:
+    """``spec``'s references to project sheets of more than 40 indicators reach their last row."""
+    from .patch import Patch
+    from .placement import built, place_patch
+
+    grown = {p.sheet: g for p in dept.projects if p.sheet and (g := built(len(p.indicators))) is not None}
+    return place_patch(Patch(sheets=[spec]), grown).sheets[0] if grown else spec
 
 
 def _formula(ws, ref: str, formula: str, fmt, value=None) -> None:
@@ -354,6 +356,11 @@ def _write_department(ws, dept: Department, fmt: _Formats) -> None:
 # -- a project sheet ------------------------------------------------------------------------------
 def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _Formats) -> None:
     """Lay out one 项目支出绩效目标表 (also used for an empty template sheet)."""
+    from .placement import GrownSheet, built
+
+    grown = built(len(project.indicators))  # more than 40 indicators: formulas reach the last row
+    if grown is not None:
+        ws = GrownSheet(ws, grown)
     _set_widths(ws)
     ws.hide_gridlines(2)
     ws.freeze_panes(3, 0)
@@ -361,15 +368,21 @@ def write_project_sheet(ws, project: Project, dept: Department | None, fmt: _For
     _size_project_rows(ws, project)
     _write_tool_block(ws, project, fmt)
     _write_indicator_table(ws, project, fmt)
-    _project_conditional_formats(ws, fmt)
-    _project_validations(ws, dept)
+    last = L.table_last_row(len(project.indicators))
+    _project_conditional_formats(ws, fmt, last)
+    _project_validations(ws, dept, last)
     _write_declaration(ws, project, fmt)
     from ..rules import default_config
     from .track_build import write_track_block
 
     write_track_block(fmt.book, ws, project, default_config().lifecycle)  # LIFECYCLE.md
-    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=L.PRINT_AREA)
-    ws.write(f"A{L.NOTES_ROW}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
+    _page_setup(ws, repeat_row=L.IND_HEADER_ROW, area=f"A1:{L.LAST_COL}{last}")
+    # The marker that makes this a project sheet for the reader, in a hidden column the
+    # layout reserves (it moves with the sheet when it is copied, renamed or reordered).
+    ws.write_string(L.MARKER_CELL, L.SHEET_MARKER)
+    ws.set_column(f"{L.MARKER_COL}:{L.MARKER_COL}", None, None, {"hidden": True})
+    notes = L.notes_row(len(project.indicators))
+    ws.write(f"A{notes}", "填表说明：金额单位为万元；一级指标、二级指标请从下拉列表选择；"
              "指标值写作「运算符+数值+单位」，如 ≥90%、≤100万元、20台。", fmt.small)
 
 
@@ -438,7 +451,8 @@ def _write_tool_block(ws, project: Project, fmt: _Formats) -> None:
 
 
 def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
-    """The indicator table's header and its 40 rows, with the tool columns' formulas."""
+    """The indicator table's header and its rows (40, or one per indicator when there are
+    more), with the tool columns' formulas."""
     header = L.IND_HEADER_ROW
     for column in L.IND_COLUMNS:
         ref = f"{column.col}{header}"
@@ -450,7 +464,7 @@ def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
               for c in L.IND_COLUMNS}
     amount_col, cost_col, udf_col = (c.col for c in L.IND_TOOL_COLUMNS)
     carried = [level1 for _ind, level1, _ in carried_levels(project.indicators)]
-    for index in range(L.IND_CAPACITY):
+    for index in range(L.table_rows(len(project.indicators))):
         row = L.indicator_row(index)
         ind = project.indicators[index] if index < len(project.indicators) else None
         for column in L.IND_COLUMNS:
@@ -469,9 +483,9 @@ def _write_indicator_table(ws, project: Project, fmt: _Formats) -> None:
             ws.set_row(row - 1, row_height([(getattr(ind, k), w) for k, w in widths.items()]))
 
 
-def _project_conditional_formats(ws, fmt: _Formats) -> None:
+def _project_conditional_formats(ws, fmt: _Formats, last: int = L.IND_LAST_ROW) -> None:
     """Borders on used indicator rows, repeated levels greyed, fractional %, the status colour."""
-    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
+    first = L.IND_FIRST_ROW
     ws.conditional_format(f"A{first}:{L.LAST_COL}{last}", {
         "type": "formula", "criteria": f"=COUNTA($A{first}:${L.LAST_COL}{first})>0",
         "format": fmt.cf_border})
@@ -496,10 +510,10 @@ def _plan_range() -> str:
     return f"{L.PLAN[0].cell}:{L.PLAN[-1].cell}"
 
 
-def _project_validations(ws, dept: Department | None) -> None:
+def _project_validations(ws, dept: Department | None, last: int = L.IND_LAST_ROW) -> None:
     """Drop-downs and number checks (warnings, not stops: a user may type a funding line of
     their own)."""
-    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
+    first = L.IND_FIRST_ROW
     codes = L.quote_sheet(L.CODES_SHEET)
     n1, n2 = len(indicator_tree.level1_names()), len(indicator_tree.level2_names())
     col1, col2 = L.CODES_COLUMNS["level1"], L.CODES_COLUMNS["level2"]
@@ -542,7 +556,7 @@ def _write_declaration(ws, project: Project, fmt: _Formats) -> None:
         _put(ws, field.cell, field.merge_to, getattr(project, field.key) or None, fmt.ind)
     column = L.MID_VALUE_COLUMN
     _put(ws, f"{column.col}{L.IND_HEADER_ROW}", None, column.caption, fmt.tool_label)
-    for index, ind in enumerate(project.indicators[: L.IND_CAPACITY]):
+    for index, ind in enumerate(project.indicators):
         if ind.mid_value:
             _put(ws, f"{column.col}{L.indicator_row(index)}", None, ind.mid_value, fmt.ind_center)
 

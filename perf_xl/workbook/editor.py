@@ -425,6 +425,8 @@ def _scan_formulas(data: bytes) -> dict[str, str]:
             close = data.find(b">", m.end() - 1)
             if data[close - 1:close] != b"/":
                 end = data.find(b"<", close)
+                if end < 0:  # the slice _formula_at cut ends inside this (next) cell's formula
+                    continue
                 text = "=" + _unescape(data[close + 1:end].decode("utf-8"))
         out[head.group(1).decode()] = text
     return out

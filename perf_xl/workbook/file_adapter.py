@@ -21,6 +21,7 @@ from . import layout as L
 from .editor import Book, SheetEdits
 from .grid import Grid
 from .patch import Formula, Link, Patch, SheetSpec
+from .placement import place_patch
 
 
 class FileAdapter:
@@ -32,6 +33,9 @@ class FileAdapter:
         self._rows: dict[str, list[list[Any]]] | None = None
         self._merges: dict[str, list[tuple[int, int, int, int]]] = {}
         self._edits: dict[str, SheetEdits] = {}
+        # sheet -> Placement of the project sheets a user changed (set by operations.read_book):
+        # patches are made in the layout's cells and moved to the sheet's here.
+        self.placements: dict = {}
         self._grids: dict[str, Grid] = {}  # read, and not changed since
 
     @property
@@ -98,6 +102,7 @@ class FileAdapter:
         return self._edits.setdefault(name, SheetEdits())
 
     def apply(self, patch: Patch) -> None:
+        patch = place_patch(patch, self.placements)
         if patch.clear_marks:
             self.clear_marks(patch.clear_marks_in or None)
         for (sheet, ref), value in patch.values.items():

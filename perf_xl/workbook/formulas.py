@@ -137,7 +137,7 @@ def level1_carried_values(rows: dict[int, list]) -> dict[int, str]:
     the indicator columns of every row (IND_COLUMNS' values, in order; None for empty)."""
     out: dict[int, str] = {}
     above = ""
-    for row in range(L.IND_FIRST_ROW, L.IND_LAST_ROW + 1):
+    for row in range(L.IND_FIRST_ROW, max(L.IND_LAST_ROW, max(rows, default=0)) + 1):  # (past 40 rows too)
         cells = rows.get(row) or []
         level1 = cells[0] if cells else None
         text = _native_text(level1).translate(_NATIVE_SPACES)

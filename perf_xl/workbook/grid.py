@@ -35,6 +35,11 @@ class Grid:
         self._rows: list[list[Any]] | None = None
 
     @property
+    def raw(self) -> list[Sequence[Any]]:
+        """The rows as the loader gave them ("" and blank text not yet cleaned to None)."""
+        return self._raw
+
+    @property
     def rows(self) -> list[list[Any]]:
         """Every row, blanks as None."""
         if self._rows is None:

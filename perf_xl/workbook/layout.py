@@ -215,7 +215,7 @@ FIELD_BY_KEY = {f.key: f for f in (*PROJECT_FIELDS, *DECLARATION_FIELDS)}
 # -- the indicator table -------------------------------------------------------------------
 IND_HEADER_ROW = 11
 IND_FIRST_ROW = 12
-IND_CAPACITY = 40  # rows reserved for indicators
+IND_CAPACITY = 40  # rows the builder formats for indicators (more when a project has more)
 IND_LAST_ROW = IND_FIRST_ROW + IND_CAPACITY - 1  # 51
 
 
@@ -248,16 +248,32 @@ IND_TOOL_COLUMNS: tuple[Column, ...] = (
 # native: the row's 一级指标 with a blank cell continuing the one above, as
 # perf_xl.conventions defines it ("~" first on an empty row); 汇总 counts it by group.
 IND_GROUP_COLUMN = Column("level1_carried", "L", "一级指标（续）")
-NOTES_ROW = IND_LAST_ROW + 2  # 填表说明 below the table
-PRINT_AREA = f"A1:{LAST_COL}{IND_LAST_ROW}"
+NOTES_ROW = IND_LAST_ROW + 2  # 填表说明 below a table of up to IND_CAPACITY indicators
+PRINT_AREA = f"A1:{LAST_COL}{IND_LAST_ROW}"  # (to the table's last row when it has more)
 TOOL_LAST_COL = IND_GROUP_COLUMN.col
 
 
 def indicator_row(index: int) -> int:
-    """Sheet row of the indicator with 0-based ``index``."""
-    if not 0 <= index < IND_CAPACITY:
-        raise IndexError(f"indicator {index + 1} is beyond the {IND_CAPACITY} rows of the table")
+    """Sheet row of the indicator with 0-based ``index`` as the builder puts it (the table
+    has no fixed size: a sheet of 60 indicators has them in rows 12–71)."""
+    if index < 0:
+        raise IndexError(f"no indicator {index + 1}")
     return IND_FIRST_ROW + index
+
+
+def table_rows(count: int) -> int:
+    """Rows the builder formats for ``count`` indicators: at least IND_CAPACITY."""
+    return max(IND_CAPACITY, count)
+
+
+def table_last_row(count: int) -> int:
+    """The table's last row as the builder makes it for ``count`` indicators."""
+    return IND_FIRST_ROW + table_rows(count) - 1
+
+
+def notes_row(count: int) -> int:
+    """The 填表说明 line (the table's end marker) under a table of ``count`` indicators."""
+    return IND_FIRST_ROW + table_rows(count) + 1
 
 
 def indicator_cell(index: int, key: str) -> str:
@@ -276,6 +292,63 @@ def cell_of(key: str, indicator: int | None = None) -> str:
     if key == "indicators":
         return f"A{IND_HEADER_ROW}"
     raise KeyError(f"no cell for field {key!r}")
+
+
+# -- finding the map on a sheet (issue 12) ---------------------------------------------------
+# A user inserts and deletes whole rows and columns, renames sheets and adds their own. The
+# cells in this file are where the builder puts things; the reader finds where they are now
+# (perf_xl/workbook/placement.py), and every patch is moved to the cells found before it is
+# written (placement.place_patch), so nothing lands in a row or column the user inserted:
+# - a project sheet is recognised by SHEET_MARKER, a hidden cell the builder writes at
+#   MARKER_CELL in the column MARKER_COL that the layout reserves for it (the gap between the
+#   monitoring block M–AD and the 申报表 fields AF–AI; no writer owns it). Excel and
+#   LibreOffice keep it when a sheet is copied, renamed or moved; it is looked for in
+#   MARKER_WINDOW when columns or rows were inserted before it. A workbook built before the
+#   marker (no sheet has one) is read as before, by the table's captions;
+# - each layout row and column is fixed by a caption (ROW_ANCHORS / COL_ANCHORS) looked for
+#   in CAPTION_WINDOW; the blocks right of the tool columns have optional anchors
+#   (OPTIONAL_COL_ANCHORS: a workbook built before them has none); rows and columns without
+#   a caption of their own sit at a fixed offset from one that has (DERIVED_ROWS /
+#   DERIVED_COLS), or from the nearest placed column to their left;
+# - the indicator table starts below its header row and ends at IND_END_MARKER (the notes
+#   line the builder writes under the table) or, when that was deleted, at the first fully
+#   empty row; it has no fixed size (IND_CAPACITY is only what the builder formats).
+MARKER_COL = "AE"
+MARKER_CELL = f"{MARKER_COL}1"
+SHEET_MARKER = "perf_xl 项目表（此单元格供工具识别，请勿删除）"
+MARKER_PREFIX = "perf_xl 项目表"
+MARKER_WINDOW = (40, 52)  # rows, columns searched for the marker
+CAPTION_WINDOW = (60, 52)  # rows, columns searched for a caption that moved
+IND_END_MARKER = "填表说明"
+
+ROW_ANCHORS: dict[int, str] = {
+    3: "项目编码",
+    4: "预算数",
+    6: "资金支出计划（%）",
+    8: "累计支出（万元）",
+    9: "绩效目标",
+    10: "资金来源",
+    IND_HEADER_ROW: "一级指标",
+}
+COL_ANCHORS: dict[str, str] = {
+    "A": "一级指标",
+    "B": "二级指标",
+    "C": "三级指标",
+    "D": "绩效指标描述",
+    "F": "指标值",
+    "G": "指标值确定依据",
+    "I": "序号",
+}
+TOOL_COL_ANCHOR = "I"  # optional: without it the tool block is two columns right of G
+# (caption cell, caption): found, they fix their column; absent, it follows the one left of it.
+OPTIONAL_COL_ANCHORS: dict[str, tuple[str, str]] = {
+    IND_GROUP_COLUMN.col: (f"{IND_GROUP_COLUMN.col}{IND_HEADER_ROW}", IND_GROUP_COLUMN.caption),
+    "M": (f"M{IND_HEADER_ROW}", "执行情况（1至N月）"),  # TRACK_COLUMNS[0]
+    "AF": ("AF1", "主管部门"),
+}
+DERIVED_ROWS: dict[int, tuple[int, int]] = {1: (3, -2), 2: (3, -1), 5: (6, -1), 7: (8, -1)}
+DERIVED_COLS: dict[str, tuple[str, int]] = {"E": ("F", -1), "H": ("G", 1), "J": ("I", 1), "K": ("I", 2),
+                                            "L": ("I", 3)}
 
 
 # -- the 部门整体 sheet ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..errors import WorkbookError
 from ..model import Department, Indicator, Measure, Project, SubGoal
 from . import layout as L
 from .grid import Grid, _as_text, compact, load_grids
+from .placement import Placement, anchors_found, has_marker, indicator_rows, place, placements_of
 
 
 @dataclass
@@ -30,6 +31,10 @@ class LayoutProblem:
     cell: str
     message: str
     code: str = "PT502"
+    # True: the sheet could not be read and its project is not in the model (a total that
+    # leaves it out must say so); False: read, but something on it was not placed.
+    fatal: bool = True
+    kind: str = "sheet"  # sheet (not read) | caption (a caption not where expected) | row (not placed)
 
 
 @dataclass
@@ -42,6 +47,15 @@ class ReadResult:
     # Merged ranges of each project sheet (when the loader knows them): a patch must not
     # write into a merged cell that is not the range's first (see check_patch_cells).
     merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    # sheet -> where its fields are, for the project sheets whose cells are not where the
+    # layout says (rows or columns inserted, a table grown past 40 rows): the adapters move
+    # every patch there (placement.place_patch).
+    placements: dict[str, Placement] = field(default_factory=dict)
+
+    def incomplete(self) -> str | None:
+        """The first line a command that reports totals must print when they leave out a
+        project sheet or a row (None: nothing left out)."""
+        return incomplete_note(self.problems)
 
     def check_patch_cells(self, cells: Iterable[tuple[str, str]], path: str | Path | None = None) -> None:
         """Refuse (exit 2, naming sheet and cell) to write where a user merged cells."""
@@ -49,6 +63,8 @@ class ReadResult:
             ranges = self.merges.get(sheet)
             if not ranges:
                 continue
+            if sheet in self.placements:
+                ref = self.placements[sheet].cell(ref)
             row, col = L.split_a1(ref)
             hit = Grid(sheet, [], merges=ranges).merged_into(row, col)
             if hit:
@@ -65,6 +81,34 @@ def read_workbook(path: str | Path) -> ReadResult:
     """Read a perf_xl master workbook (.xlsm/.xlsx) into the model."""
     names, grids = load_grids(path, only=_needed)
     return require_master(department_from_grids(names, grids), path)
+
+
+def incomplete_note(problems: Iterable[LayoutProblem]) -> str | None:
+    """ "注意：合计不完整：…" for sheets that could not be read and rows that were not placed."""
+    problems = list(problems)
+    sheets = list(dict.fromkeys(p.sheet for p in problems if p.fatal))
+    rows = [p for p in problems if p.kind == "row"]
+    if not sheets and not rows:
+        return None
+    parts = []
+    if sheets:
+        parts.append(f"{len(sheets)} 张项目表无法读取，其项目未计入合计（" + "、".join(
+            f"「{s}」" for s in sheets[:5]) + ("等" if len(sheets) > 5 else "") + "）")
+    if rows:
+        parts.append(f"{len(rows)} 行内容不在指标表内，未计入（" + "、".join(
+            f"「{p.sheet}」{p.cell}" for p in rows[:5]) + ("等" if len(rows) > 5 else "") + "）")
+    return "注意：合计不完整：" + "；".join(parts) + "，见校验问题 PT502"
+
+
+def placement_of(project: Project) -> Placement | None:
+    """Where the fields of a project read from a sheet are (None: as the layout says)."""
+    return project.__dict__.get("_placement")
+
+
+def cell_of(project: Project | None, ref: str) -> str:
+    """The cell that holds layout cell ``ref`` on ``project``'s sheet now."""
+    placement = placement_of(project) if project is not None else None
+    return placement.cell(ref) if placement is not None else ref
 
 
 def require_master(result: ReadResult, path: str | Path | None = None) -> ReadResult:
@@ -90,91 +134,119 @@ def department_from_grids(names: list[str], grids: dict[str, Grid]) -> ReadResul
     result = ReadResult(dept, sheets=list(names))
     if L.DEPARTMENT_SHEET in grids:
         _read_department(grids[L.DEPARTMENT_SHEET], dept)
-    for name in names:
-        grid = grids.get(name)
-        if grid is None or not is_project_sheet(name, grid):
-            continue
+    candidates = [n for n in names if n in grids and n not in L.FIXED_SHEETS]
+    marked = {n for n in candidates if has_marker(grids[n])}
+    for name in candidates:
+        grid = grids[name]
+        if marked and name not in marked:
+            found = anchors_found(grid)
+            if len(found) >= _DAMAGED_ANCHORS and place(grid)[0] is None:
+                # Most of a project table, without its marker: a project sheet whose first row
+                # (and marker) and some captions were deleted. Not guessed at, not left out silently.
+                result.problems.append(LayoutProblem(name, "A1", (
+                    f"此表有项目表的 {len(found)} 个标题，但没有工具的标记（第 1 行被删除？），版式也不完整，"
+                    "无法读取，未计入：若它是项目表，请从首页「新增项目表」重建")))
+                continue
+            if len(found) < _DAMAGED_ANCHORS:
+                if _SHEET_SEQ.match(name) and grid.is_empty():  # a project sheet emptied out
+                    result.problems.append(LayoutProblem(name, L.CODE.cell, _EMPTY))
+                continue  # the user's own sheet ("2024 对账", "99 我的笔记"): never touched
+        elif not marked and not _looks_like_project(grid):
+            continue  # a workbook built before the marker: recognised by its captions
         if grid.merges:
             result.merges[name] = grid.merges
         project, problems = project_from_grid(grid)
         result.problems.extend(problems)
         if project is not None:
             dept.projects.append(project)
+    result.placements = placements_of(dept.projects)
     return result
 
 
+_DAMAGED_ANCHORS = 6  # of the 13 anchor captions: fewer, and an unmarked sheet is the user's own
+_EMPTY = "项目表是空的：没有任何内容（可从首页「新增项目表」重新生成，或删除此表）"
+
+
 def is_project_sheet(name: str, grid: Grid) -> bool:
-    """A sheet meant as a project sheet: named "NN …" or showing the table's captions."""
+    """A sheet the builder made as a project sheet (its marker), or, in a workbook made
+    before the marker, one showing the table's captions."""
     if name in L.FIXED_SHEETS:
         return False
-    if _SHEET_SEQ.match(name):
-        return True
+    return has_marker(grid) or _looks_like_project(grid)
+
+
+def _looks_like_project(grid: Grid) -> bool:
     captions = {compact(lab.text) for lab in L.LABELS[:4]}
-    found = sum(1 for r in range(1, 16) for c in range(1, 8)
-                if isinstance(grid.at(r, c), str) and compact(grid.at(r, c)) in captions)
-    return found >= 2
+    rows, cols = L.CAPTION_WINDOW
+    found = 0
+    for r in range(1, min(rows, grid.height) + 1):
+        for v in grid.row_values(r, range(1, cols + 1)):
+            if isinstance(v, str) and compact(v) in captions:
+                found += 1
+                if found >= 2:
+                    return True
+    return False
 
 
 # -- a project sheet -----------------------------------------------------------------------------
 def check_layout(grid: Grid) -> list[LayoutProblem]:
-    """Every caption where the layout puts it; PT502 problems for those that moved."""
-    if grid.is_empty():
-        return [LayoutProblem(grid.name, L.CODE.cell,
-                              "项目表是空的：没有任何内容（可从首页「新增项目表」重新生成，或删除此表）")]
-    expected = [(lab.cell, lab.text) for lab in L.LABELS]
-    expected += [(f"{c.col}{L.IND_HEADER_ROW}", c.caption) for c in L.IND_COLUMNS]
-    problems = []
-    for cell, text in expected:
-        if compact(grid.text(cell)) == compact(text):
-            continue
-        now = grid.find(text)
-        found = grid.text(cell)
-        if now:
-            msg = f"版式已改变：「{text}」应在 {cell}，现在在 {now}（插入或删除了行/列？）"
-        elif found:
-            msg = f"版式已改变：{cell} 应为「{text}」，现为「{found}」"
-        else:
-            msg = f"版式已改变：{cell} 应为「{text}」，现为空"
-        problems.append(LayoutProblem(grid.name, cell, msg))
-    return problems
+    """PT502 problems of a sheet: captions that cannot be found (fatal) or are not where the
+    others put them, and rows the indicator table does not take."""
+    return project_from_grid(grid)[1]
 
 
 def project_from_grid(grid: Grid) -> tuple[Project | None, list[LayoutProblem]]:
-    """The project on a sheet, or None with the layout problems that prevent reading it."""
-    problems = check_layout(grid)
-    if problems:
+    """The project on a sheet, or None with the layout problems that prevent reading it.
+    Fields are read where the sheet's captions put them (rows or columns inserted or
+    deleted move them); problems that do not prevent reading come with the project."""
+    if grid.is_empty():
+        return None, [LayoutProblem(grid.name, L.CODE.cell, _EMPTY)]
+    placement, found = place(grid)
+    problems = [LayoutProblem(grid.name, p.cell, p.message, fatal=p.fatal, kind="sheet" if p.fatal else "caption")
+                for p in found]
+    if placement is None:
         return None, problems
+    rows, unplaced = indicator_rows(grid, placement, _TABLE_INDEXES)
+    placement.settle(rows)
+    at = placement.cell
     invalid: dict[str, str] = {}
-    project = Project(seq=_seq(grid), code=grid.text(L.CODE.cell), name=grid.text(L.NAME.cell),
+    project = Project(seq=_seq(grid, at), code=grid.text(at(L.CODE.cell)), name=grid.text(at(L.NAME.cell)),
                       sheet=grid.name)
-    project.unit = grid.text(L.UNIT_LINE.cell)
+    project.unit = grid.text(at(L.UNIT_LINE.cell))
     for f in (L.BUDGET, L.FISCAL, L.OTHER):
-        setattr(project, f.key, _money(grid.get(f.cell), f.key, invalid))
-    project.purpose = grid.text(L.PURPOSE.cell)
-    project.plan = [_percent(grid.get(f.cell), f.key, invalid) for f in L.PLAN]
-    project.plan_profile = grid.text(L.PLAN_PROFILE.cell)
-    project.goal = grid.text(L.GOAL.cell)
-    project.funding_line = grid.text(L.FUNDING_LINE.cell)
+        setattr(project, f.key, _money(grid.get(at(f.cell)), f.key, invalid))
+    project.purpose = grid.text(at(L.PURPOSE.cell))
+    project.plan = [_percent(grid.get(at(f.cell)), f.key, invalid) for f in L.PLAN]
+    project.plan_profile = grid.text(at(L.PLAN_PROFILE.cell))
+    project.goal = grid.text(at(L.GOAL.cell))
+    project.funding_line = grid.text(at(L.FUNDING_LINE.cell))
     project.invalid = invalid
-    project.indicators = list(_indicators(grid))
-    _read_declaration(grid, project)
+    cols = tuple(placement.col(c) for c in _IND_INDEXES)
+    project.indicators = [_indicator(grid, r, cols) for r in rows]
+    for r in unplaced:
+        problems.append(LayoutProblem(
+            grid.name, L.a1(r, placement.col(1)),
+            f"第 {r} 行有内容，但不在指标表内（指标表从第 {placement.header_row + 1} 行起，"
+            "到「填表说明」或第一个空行为止），未计入：请把它移入指标表或删除", fatal=False, kind="row"))
+    _read_declaration(grid, project, at)
     from .track import read_track  # the monitoring / self-evaluation block, when present
 
-    read_track(grid, project)
-    return project, []
+    read_track(grid, project, placement)
+    project.__dict__["_placement"] = placement
+    return project, problems
 
 
-def _read_declaration(grid: Grid, project: Project) -> None:
+def _read_declaration(grid: Grid, project: Project, at) -> None:
     """The 申报表 header fields (empty in workbooks built before them); the 中期 values
     are read with the indicator rows."""
     for f in L.DECLARATION_FIELDS:
-        setattr(project, f.key, grid.text(f.cell))
+        setattr(project, f.key, grid.text(at(f.cell)))
 
 
-
-def _seq(grid: Grid) -> int:
-    value = grid.get(L.SEQ.cell)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+def _seq(grid: Grid, at) -> int:
+    value = grid.get(at(L.SEQ.cell))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _finite(value) and float(
+            value).is_integer() and abs(value) < 1e9:
         return int(value)
     m = _SHEET_SEQ.match(grid.name)
     return int(m.group(1)) if m else 0
@@ -183,17 +255,13 @@ def _seq(grid: Grid) -> int:
 _IND_COLS = tuple((c.key, L.col_index(c.col)) for c in (*L.IND_COLUMNS, L.MID_VALUE_COLUMN))
 _IND_KEYS = tuple(key for key, _col in _IND_COLS)
 _IND_INDEXES = tuple(col for _key, col in _IND_COLS)
+# The columns that make a row an indicator row (the 中期 value beside them does not).
+_TABLE_INDEXES = tuple(L.col_index(c.col) for c in L.IND_COLUMNS)
 
 
-def _indicators(grid: Grid):
-    # Row by row, the indicator columns only: a workbook of 40 projects has 1,600 such rows.
-    for row in range(L.IND_FIRST_ROW, min(L.IND_LAST_ROW, grid.height) + 1):
-        cells = grid.row_values(row, _IND_INDEXES)
-        if cells.count(None) == len(cells):
-            continue
-        values = dict(zip(_IND_KEYS, ("" if v is None else _as_text(v) for v in cells), strict=True))
-        if any(values.values()):
-            yield Indicator(**values)
+def _indicator(grid: Grid, row: int, cols: tuple[int, ...]) -> Indicator:
+    cells = grid.row_values(row, cols)
+    return Indicator(**dict(zip(_IND_KEYS, ("" if v is None else _as_text(v) for v in cells), strict=True)))
 
 
 def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:
@@ -291,7 +359,8 @@ def _read_department(grid: Grid, dept: Department) -> None:
                 dept.measures.append(Measure(title, grid.text(f"{text_col}{r}")))
 
 
-__all__ = ["LayoutProblem", "ReadResult", "money_value", "project_from_grid", "read_workbook"]
+__all__ = ["LayoutProblem", "ReadResult", "cell_of", "money_value", "placement_of", "project_from_grid",
+           "read_workbook"]
 
 
 def money_value(value: Any) -> Decimal | None:

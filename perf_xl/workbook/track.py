@@ -10,6 +10,7 @@ from ..model import Department, IndicatorTrack, Project, ProjectTrack, decimal_t
 from . import layout as L
 from .grid import Grid, _as_text, compact
 from .patch import Patch
+from .placement import Placement, moved_value
 
 _HEADER = compact(L.TRACK_COLUMNS[0].caption)
 _IND_COLS = tuple(L.col_index(c.col) for c in L.IND_COLUMNS)
@@ -17,8 +18,9 @@ _INPUT_COLS = tuple((k, L.col_index(L.TRACK_COLUMN[k].col)) for k in L.TRACK_INP
 _NUMBER_KEYS = {"weight", "score"}
 
 
-def has_block(grid: Grid) -> bool:
-    return compact(grid.text(f"{L.TRACK_COLUMNS[0].col}{L.IND_HEADER_ROW}")) == _HEADER
+def has_block(grid: Grid, placement: Placement | None = None) -> bool:
+    ref = f"{L.TRACK_COLUMNS[0].col}{L.IND_HEADER_ROW}"
+    return compact(grid.text(placement.cell(ref) if placement else ref)) == _HEADER
 
 
 def indicator_rows(grid: Grid) -> list[int]:
@@ -35,15 +37,23 @@ def indicator_rows(grid: Grid) -> list[int]:
     return rows
 
 
-def read_track(grid: Grid, project: Project) -> None:
+def _layout_rows(project: Project) -> list[int]:
+    """The layout rows of a project's indicators (the patch is moved to the sheet's rows
+    by placement.place_patch when the sheet's table moved or has gaps)."""
+    return [L.indicator_row(i) for i in range(len(project.indicators))]
+
+
+def read_track(grid: Grid, project: Project, placement: Placement | None = None) -> None:
     """Fill ``project.track`` and its indicators' tracks from the block (left None when the
-    sheet has no block or the officer typed nothing)."""
-    if not has_block(grid):
+    sheet has no block or the officer typed nothing); ``placement``: where the sheet's
+    fields are (rows or columns a user inserted)."""
+    if not has_block(grid, placement):
         return
     from .read import _money
 
+    at = placement.cell if placement is not None else (lambda ref: ref)
     t = ProjectTrack()
-    month = grid.get(L.TRACK_MONTH.cell)
+    month = grid.get(at(L.TRACK_MONTH.cell))
     if month is not None:
         if isinstance(month, (int, float)) and not isinstance(month, bool) and float(month).is_integer():
             t.month = int(month)
@@ -51,13 +61,15 @@ def read_track(grid: Grid, project: Project) -> None:
             t.invalid["month"] = _as_text(month)
     for f in (L.TRACK_ADJUSTED, L.TRACK_EXECUTED, L.TRACK_FORECAST, L.TRACK_YEAR_EXECUTED):
         key = f.key.removeprefix("track.")
-        setattr(t, key, _money(grid.get(f.cell), key, t.invalid))
-    t.analysis = grid.text(L.TRACK_ANALYSIS.cell)
-    t.measures = grid.text(L.TRACK_MEASURES.cell)
+        setattr(t, key, _money(grid.get(at(f.cell)), key, t.invalid))
+    t.analysis = grid.text(at(L.TRACK_ANALYSIS.cell))
+    t.measures = grid.text(at(L.TRACK_MEASURES.cell))
     if t != ProjectTrack():
         project.track = t
-    for ind, row in zip(project.indicators, indicator_rows(grid), strict=False):
-        values = grid.row_values(row, [c for _k, c in _INPUT_COLS])
+    rows = placement.indicator_rows if placement is not None else indicator_rows(grid)
+    cols = [placement.col(c) if placement is not None else c for _k, c in _INPUT_COLS]
+    for ind, row in zip(project.indicators, rows, strict=False):
+        values = grid.row_values(row, cols)
         if all(v is None for v in values):
             continue
         it = IndicatorTrack()
@@ -87,18 +99,12 @@ def cell_value(value: Any) -> Any:
 def changes_patch(changes, grid_of=None) -> Patch:
     """The cells an actuals file sets (perf_xl.lifecycle.actuals.Change list)."""
     patch = Patch()
-    rows_of: dict[str, list[int]] = {}
     for c in changes:
         sheet = c.project.sheet or ""
         if c.indicator is None:
             cell = L.TRACK_FIELD_BY_KEY[c.key].cell
-        else:
-            if sheet not in rows_of:
-                grid = grid_of(sheet) if grid_of else None
-                rows_of[sheet] = indicator_rows(grid) if grid is not None else []
-            rows = rows_of[sheet]
-            row = rows[c.indicator] if c.indicator < len(rows) else L.indicator_row(c.indicator)
-            cell = f"{L.TRACK_COLUMN[c.key].col}{row}"
+        else:  # the layout's row of the indicator (the patch is moved to the sheet's)
+            cell = f"{L.TRACK_COLUMN[c.key].col}{L.indicator_row(c.indicator)}"
         patch.set(sheet, cell, cell_value(c.value))
     return patch
 
@@ -120,20 +126,23 @@ def helpers_patch(dept: Department, cfg, grid_of=None, results=None) -> Patch:
     for index, p in enumerate(dept.projects):
         sheet = p.sheet or ""
         grid = grid_of(sheet) if grid_of and sheet else None
-        rows = indicator_rows(grid) if grid is not None else [
-            L.indicator_row(i) for i in range(len(p.indicators))]
-        cached = result_formulas(results[index], rows)[1] if results and results[index].project is p else {}
+        placement = p.__dict__.get("_placement")
+        placement = placement if placement is not None and not placement.exact else None
+        at = placement.cell if placement is not None else (lambda ref: ref)
+        rows = list(_layout_rows(p))
+        cached = (result_formulas(results[index], rows)[1]
+                  if results and placement is None and results[index].project is p else {})
         for j, row in zip(judge_project(ProjectFacts(p), cfg), rows, strict=False):
             for key, value in helper_values(j).items():
                 ref = f"{L.TRACK_COLUMN[key].col}{row}"
-                if grid is None or not _same(grid.get(ref), value):
+                if grid is None or not _same(grid.get(at(ref)), value):
                     patch.set(sheet, ref, value)
             for key, text in TF.row_formulas(row).items():
                 ref = f"{L.TRACK_COLUMN[key].col}{row}"
                 formula = cached.get(ref)
                 if formula is not None and formula.text == text:
                     patch.set(sheet, ref, formula)
-                elif grid is None or grid.formulas.get(ref) != text:
+                elif grid is None or grid.formulas.get(at(ref)) != moved_value(Formula(text), placement).text:
                     patch.set(sheet, ref, Formula(text))
     params = Patch()
     params_patch(cfg, params)
@@ -155,8 +164,9 @@ def results_patch(results, grid_of=None) -> Patch:
     for r in results:
         sheet = r.project.sheet
         grid = grid_of(sheet) if grid_of and sheet else None
-        if grid is None:
-            continue  # (where the formulas are is not known without the sheet)
+        placement = r.project.__dict__.get("_placement")
+        if grid is None or (placement is not None and not placement.exact):
+            continue  # (where the formulas are is not known without the sheet, or moved)
         for ref, formula in result_formulas(r, [])[0].items():
             if not _same(grid.get(ref), formula.cached) and grid.formulas.get(ref) == formula.text:
                 patch.set(sheet, ref, formula)

@@ -105,7 +105,7 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
     from ..rules.facts import ProjectFacts
 
     judged = judge_project(facts or ProjectFacts(project), cfg)
-    for index in range(L.IND_CAPACITY):
+    for index in range(L.table_rows(len(project.indicators))):
         row = L.indicator_row(index)
         ind = project.indicators[index] if index < len(project.indicators) else None
         it = ind.track if ind else None
@@ -123,7 +123,7 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
             fmt = s.number if key in ("light_value", "eff_weight", "eval_score") else s.formula
             _formula(ws, f"{L.TRACK_COLUMN[key].col}{row}", formula, fmt, rc.get(key))
 
-    first, last = L.IND_FIRST_ROW, L.IND_LAST_ROW
+    first, last = L.IND_FIRST_ROW, L.table_last_row(len(project.indicators))
     light_ranges = [f"{L.TRACK_COLUMN[k].col}{first}:{L.TRACK_COLUMN[k].col}{last}"
                     for k in ("light", "year_light")]
     light_ranges += [L.BUDGET_LIGHT, L.PLAN_LIGHT, L.TRACK_OUTPUT["light"].cell,

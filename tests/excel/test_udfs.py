@@ -152,7 +152,7 @@ def test_pt_findings_count_of_a_sheet_whose_layout_broke(example_grids):
 
     name, grid = project_grids(example_grids)[0]
     rows = [list(r) for r in grid.rows]
-    rows.insert(4, [None] * len(rows[0]))  # a row inserted above 预算数
+    rows[3][1] = None  # the caption 预算数 deleted (an inserted row only moves the map)
     broken = Grid(name, rows)
     expected = findings_of(department_from_grids([name], {name: broken}))
     assert expected and {f.code for f in expected} == {"PT502"}

@@ -2,7 +2,6 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
 from support.example import example_department
@@ -101,16 +100,35 @@ def test_print_setup_and_freeze(sample_book):
     assert sheet.count("<dataValidation ") >= 5
 
 
-def test_too_many_indicators_is_refused(tmp_path):
-    from perf_xl.errors import PerfXLError
+def test_more_than_40_indicators_are_built_and_read_back(tmp_path):
+    """No fixed table size (issue 12): builder and reader agree on 60 indicators."""
+    import openpyxl
+
+    from perf_xl.workbook import layout as L
+    from perf_xl.workbook.read import read_workbook
 
     dept = sample_department()
-    dept.projects[0].indicators *= 10
-    with pytest.raises(PerfXLError, match="最多容纳"):
-        build_workbook(dept, tmp_path / "x.xlsm")
-    assert not (tmp_path / "x.xlsm").exists()
-    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
-
+    base = dept.projects[0].indicators
+    dept.projects[0].indicators = [base[i % len(base)] for i in range(60)]
+    path = build_workbook(dept, tmp_path / "many.xlsm").path
+    back = read_workbook(path)
+    assert back.problems == []
+    assert back.department.projects[0].indicators == dept.projects[0].indicators
+    ws = openpyxl.load_workbook(path)[dept.projects[0].sheet]
+    assert ws[f"A{L.notes_row(60)}"].value.startswith(L.IND_END_MARKER)
+    assert ws.print_area == f"'{ws.title}'!$A$1:$G${L.indicator_row(59)}"
+    # the native formulas over the table reach its 60th row too: the live count, the
+    # monitoring block's per-row formulas and its totals, and the 汇总 counts by group
+    last = L.indicator_row(59)
+    assert f"$G${last}" in ws[L.FINDINGS_COUNT].value
+    assert ws[f"{L.IND_GROUP_COLUMN.col}{last}"].value.startswith("=")
+    assert ws[f"{L.TRACK_COLUMN['eval_score'].col}{last}"].value.startswith("=")
+    assert f"${last}" in ws[L.TRACK_OUTPUT["indicator_score"].cell].value
+    summary = openpyxl.load_workbook(path)[L.SUMMARY_SHEET]
+    texts = " ".join(str(c.value) for row in summary.iter_rows() for c in row if isinstance(c.value, str))
+    quoted = L.quote_sheet(ws.title)
+    assert f"{quoted}${L.IND_GROUP_COLUMN.col}$12:${L.IND_GROUP_COLUMN.col}${last}" in texts
+    assert f"{quoted}${L.IND_GROUP_COLUMN.col}$12:${L.IND_GROUP_COLUMN.col}$51" not in texts
 
 def test_fast_formula_path_writes_what_xlsxwriter_would(tmp_path, monkeypatch):
     """The builder skips XlsxWriter's future-function rewrites; the bytes must not change."""

@@ -42,15 +42,25 @@ def test_percent_typed_as_text_is_understood(sample_book, tmp_path):
     assert str(back.department.projects[0].plan[2]) == "83.33"
 
 
-def test_inserted_row_is_a_layout_problem_naming_the_cells(sample_book, tmp_path):
+def test_an_inserted_row_moves_the_map(sample_book, tmp_path):
     def edit(book):
         book["02 综合事务经费"].insert_rows(4)
     back = _edit(sample_book, tmp_path / "t.xlsm", edit)
+    assert back.problems == []
+    before = read_workbook(sample_book).department.projects[1]
+    after = back.department.projects[1]
+    assert (after.code, after.budget, after.purpose, after.plan, after.indicators) == (
+        before.code, before.budget, before.purpose, before.plan, before.indicators)
+
+
+def test_a_caption_that_cannot_be_found_is_named(sample_book, tmp_path):
+    def edit(book):
+        book["02 综合事务经费"][L.LABELS[3].cell] = None  # 预算数
+    back = _edit(sample_book, tmp_path / "t.xlsm", edit)
     assert [p.seq for p in back.department.projects] == [1, 3, 4]  # the others still read
-    problems = [p for p in back.problems if p.sheet == "02 综合事务经费"]
-    assert problems and all(p.code == "PT502" for p in problems)
-    budget = next(p for p in problems if p.cell == "B4")
-    assert "「预算数」应在 B4，现在在 B5" in budget.message
+    (problem,) = [p for p in back.problems if p.sheet == "02 综合事务经费"]
+    assert problem.code == "PT502" and problem.cell == "B4" and problem.fatal
+    assert "找不到标题「预算数」" in problem.message and f"A1:{L.a1(*L.CAPTION_WINDOW)}" in problem.message
 
 
 def test_deleted_header_row_and_empty_sheet(sample_book, tmp_path):
