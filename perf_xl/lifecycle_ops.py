@@ -58,8 +58,9 @@ class TrackOutcome:
 
                 avg = sum(totals) / len(totals)
                 text += f"，平均自评得分 {decimal_text(round(avg, 2))}"
-        sev = {s: sum(1 for f in self.findings if f.severity == s) for s in ("error", "warning", "info")}
-        return text + f"；错误 {sev['error']} 处，警告 {sev['warning']} 处，提示 {sev['info']} 处"
+        from .vocabulary import severity_counts
+
+        return text + "；" + severity_counts(f.severity for f in self.findings)
 
 
 def check_month(month: int | None, phase: str) -> int:
