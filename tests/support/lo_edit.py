@@ -12,18 +12,13 @@ Prints {"results": [{"dst": ..., "ok": true} | {"dst": ..., "ok": false, "error"
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
 import uno  # python3-uno
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lo_probe import prop, start_office
+from lo_probe import prop, serve
 
 FILTERS = {".xlsm": "Calc MS Excel 2007 VBA XML", ".xlsx": "Calc MS Excel 2007 XML"}
 
@@ -81,26 +76,8 @@ def edit(desktop, spec):
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        request = json.load(fh)
-    profile = tempfile.mkdtemp(prefix="perfxl-lo-edit-")
-    proc, desktop, _ctx = start_office(profile)
-    results = []
-    try:
-        for spec in request["files"]:
-            try:
-                results.append(edit(desktop, spec))
-            except Exception as exc:  # report, go on with the others
-                results.append({"dst": spec["dst"], "ok": False, "error": repr(exc)})
-    finally:
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-    json.dump({"results": results}, sys.stdout, ensure_ascii=False)
+    serve(lambda desktop, _ctx, spec: edit(desktop, spec), {"ok": False},
+          profile_prefix="perfxl-lo-edit-", pipe_prefix="perfxl_edit_", key="dst")
 
 
 if __name__ == "__main__":

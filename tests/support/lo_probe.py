@@ -71,10 +71,11 @@ def start_office(profile: str, pipe_prefix: str = "perfxl_"):
     return proc, desktop, ctx
 
 
-def serve(handle, failed: dict, *, profile_prefix: str = "perfxl-lo-", pipe_prefix: str = "perfxl_"):
+def serve(handle, failed: dict, *, profile_prefix: str = "perfxl-lo-", pipe_prefix: str = "perfxl_",
+          key: str = "path"):
     """Read the request named by argv[1], run ``handle(desktop, ctx, spec)`` on each of its
     files in one office process, print {"results": [...]}; a file that raises is reported
-    as ``{"path", **failed, "exception"}`` and the others still run."""
+    as ``{key: spec[key], **failed, "exception"}`` and the others still run."""
     with open(sys.argv[1], encoding="utf-8") as fh:
         request = json.load(fh)
     profile = tempfile.mkdtemp(prefix=profile_prefix)
@@ -85,7 +86,7 @@ def serve(handle, failed: dict, *, profile_prefix: str = "perfxl-lo-", pipe_pref
             try:
                 results.append(handle(desktop, ctx, spec))
             except Exception as exc:  # report, keep going with the others
-                results.append({"path": spec["path"], **failed, "exception": repr(exc)})
+                results.append({key: spec[key], **failed, "exception": repr(exc)})
     finally:
         with contextlib.suppress(Exception):
             desktop.terminate()
