@@ -67,9 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     read, _ = open_source(source, write=False)
     dept = read.department
-    from ..workbook.read import incomplete_note
-
-    note = incomplete_note(read.problems)
+    note = read.incomplete()
     if note:  # before any figure: a total that leaves something out says so first
         print(note)
     if args.docx:
@@ -114,9 +112,7 @@ def _run_yitihua(args: argparse.Namespace, source: Path) -> int:
         raise PerfXLError("输出文件不能与来源文件相同", path=str(out))
     read, _ = open_source(source, write=False)
     dept = read.department
-    from ..workbook.read import incomplete_note
-
-    note = incomplete_note(read.problems)
+    note = read.incomplete()
     if note:  # before any figure: a total that leaves something out says so first
         print(note)
     written = write_yitihua(dept, out, fmt="xlsx" if args.xlsx else None)

@@ -29,9 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     read, book = open_source(args.file, write=args.write, force=args.force)
-    from ..workbook.read import incomplete_note
-
-    note = incomplete_note(read.problems)
+    note = read.incomplete()
     findings = [f.to_dict() for f in findings_of(read, config)]
     result = summarize(read.department, findings)
     if args.write:
