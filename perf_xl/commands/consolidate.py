@@ -120,18 +120,19 @@ def _print_lifecycle(data) -> None:
         return
     from ..lifecycle.grades import GRADES
     from ..lifecycle.lights import LIGHT_LABELS, LIGHTS
+    from .common import print_table
 
     cols = ["监控项目数", *(f"预算{LIGHT_LABELS[k]}" for k in LIGHTS), *(f"指标{LIGHT_LABELS[k]}" for k in LIGHTS),
             "自评项目数", "平均得分", *GRADES]
     for key, title in (("by_unit", "单位"), ("by_line", "资金来源")):
-        print(f"运行监控与绩效自评（按{title}）")
-        print("\t".join([title, *cols]))
+        rows = []
         for row in data[key]:
             values = [row["monitored"], *(row["budget_lights"][k] for k in LIGHTS),
                       *(row["lights"][k] for k in LIGHTS), row["evaluated"],
                       "" if row["average_score"] is None else f"{row['average_score']:.2f}",
                       *(row["grades"][g] for g in GRADES)]
-            print("\t".join([row[title], *map(str, values)]))
+            rows.append(dict(zip([title, *cols], [row[title], *values], strict=True)))
+        print_table(rows, [title, *cols], title=f"运行监控与绩效自评（按{title}）", left=(title,), aligned=True)
         print()
 
 

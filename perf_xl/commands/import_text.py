@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..model import Department
 
 COLUMNS = ("序号", "编码", "名称", "预算数", "支出计划", "指标数", "资金来源")
-_RIGHT = {"序号", "预算数", "指标数"}
+_LEFT = ("编码", "名称", "支出计划", "资金来源")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,10 +46,11 @@ def run(args: argparse.Namespace) -> int:
         write_text(Path(args.output), dept.to_json() + "\n")
     if args.format == "json":
         sys.stdout.write(dept.to_json() + "\n")
-    elif sys.stdout.isatty():
-        _print_rich(dept)
     else:
-        sys.stdout.write(plain_table(dept))
+        from .common import print_table
+
+        table = [dict(zip(COLUMNS, r, strict=True)) for r in rows(dept)]
+        print_table(table, COLUMNS, title=title(dept), left=_LEFT, fold="名称", total=True, aligned=True)
     if args.output:
         print(f"已保存模型：{args.output}", file=sys.stderr)
     return 0
@@ -120,57 +121,3 @@ def title(dept: Department) -> str:
     if dept.money_unit != "万元":
         note += f"（原文单位：{dept.money_unit}，已换算）"
     return "　".join([*parts, note])
-
-
-def _width(text: str) -> int:
-    """Display columns (a CJK character takes two)."""
-    from rich.cells import cell_len
-
-    return cell_len(text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * (width - _width(text))
-    return space + text if right else text + space
-
-
-def plain_table(dept: Department) -> str:
-    """Aligned plain text (for pipes and files): CJK characters count two columns."""
-    body = rows(dept)
-    widths = [max(_width(r[i]) for r in [list(COLUMNS), *body]) for i in range(len(COLUMNS))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            _pad(c, w, name in _RIGHT) for c, w, name in zip(cells, widths, COLUMNS, strict=True)
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    out = [title(dept), "", line(list(COLUMNS)), rule]
-    out += [line(r) for r in body[:-1]]
-    out += [rule, line(body[-1])]
-    return "\n".join(out) + "\n"
-
-
-def _print_rich(dept: Department) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    body = rows(dept)
-    console = Console()
-    table = Table(title=title(dept))
-    needed = 1 + 8 + 3  # borders, a narrow 名称, its padding
-    for i, name in enumerate(COLUMNS):
-        if name == "名称":
-            table.add_column(name, overflow="fold", ratio=1, min_width=8)
-            continue
-        # Codes, amounts and plans are never cut: a truncated "1598." would mislead.
-        width = max(_width(r[i]) for r in [list(COLUMNS), *body])
-        needed += width + 3
-        justify = "right" if name in _RIGHT else "left"
-        table.add_column(name, justify=justify, no_wrap=True, min_width=width)
-    for i, cells in enumerate(body):
-        last = i == len(body) - 1
-        table.add_row(*cells, style="bold" if last else None, end_section=i == len(body) - 2)
-    if console.width < needed:
-        console = Console(width=needed)
-    console.print(table)

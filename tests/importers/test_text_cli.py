@@ -10,8 +10,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
-from perf_xl.commands.import_text import _width, plain_table
 from perf_xl.importers.text import read_text
 from perf_xl.model import Department
 from perf_xl.resources import example_path
@@ -53,8 +53,13 @@ def test_table_of_the_example():
     assert "Traceback" not in run.stderr and run.stderr == ""
 
 
-def test_plain_table_aligns_wide_characters():
-    lines = plain_table(read_text(example_path())).splitlines()
+def test_plain_table_aligns_wide_characters(capsys):
+    import argparse
+
+    from perf_xl.commands import import_text
+
+    import_text.run(argparse.Namespace(file=str(example_path()), output=None, format="table"))
+    lines = capsys.readouterr().out.splitlines()
     data = [line for line in lines[4:] if not line.startswith("-")]
     assert len(data) == 40  # 39 projects and 合计
     ends = set()
@@ -63,7 +68,7 @@ def test_plain_table_aligns_wide_characters():
         # on the 合计 line it is the 4th field from the left.
         fields = line.split()
         amount = fields[3] if fields[0] == "合计" else fields[-4]
-        ends.add(_width(line[: line.index(amount) + len(amount)]))
+        ends.add(cell_len(line[: line.index(amount) + len(amount)]))
     assert len(ends) == 1  # one right-aligned column, with CJK characters counted double
 
 
