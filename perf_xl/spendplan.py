@@ -295,19 +295,36 @@ def fill_plan(
         target=list(target),
         overwrite=overwrite,
     )
-    olds = [_old_value(project, i) for i in range(len(CHECKPOINTS))]
     formulas = formulas if formulas is not None else {}  # (a lazy map: no truth test)
+    olds = _written(project, formulas)
+    final: list[Decimal | None] = [v if isinstance(v, Decimal) else None for v in olds]
+    _fill_written(result, olds, final, formulas)
+    _fill_empty(result, olds, final)
+    result.changes.sort(key=lambda c: c.index)
+    return result
+
+
+def _written(project: Project, formulas: Mapping[str, str]) -> list[Decimal | str | None]:
+    """What each checkpoint holds: a number, text, a formula's text (or "（公式）"), or None."""
+    olds = [_old_value(project, i) for i in range(len(CHECKPOINTS))]
     for i in range(len(CHECKPOINTS)):
         if olds[i] is None and formulas.get(cell_of(f"plan.{i}")) is not None:
             olds[i] = formulas[cell_of(f"plan.{i}")] or "（公式）"
-    final: list[Decimal | None] = [v if isinstance(v, Decimal) else None for v in olds]
-    for i, (cp, old, new) in enumerate(zip(CHECKPOINTS, olds, target, strict=True)):
+    return olds
+
+
+def _fill_written(result: FillResult, olds: list[Decimal | str | None], final: list[Decimal | None],
+                  formulas: Mapping[str, str]) -> None:
+    """Written checkpoints that differ from the profile: changed with ``overwrite`` (and
+    ``final`` updated), else a conflict saying why the cell is kept."""
+    name = result.profile
+    for i, (cp, old, new) in enumerate(zip(CHECKPOINTS, olds, result.target, strict=True)):
         cell = cell_of(f"plan.{i}")
         if old is None:
-            continue  # decided below, once the kept values are known
+            continue  # decided by _fill_empty, once the kept values are known
         if isinstance(old, Decimal) and old == new:
             continue
-        if overwrite:
+        if result.overwrite:
             result.changes.append(CellChange(i, cp, cell, old, new))
             final[i] = new  # listed (and counted when lowered) by lines() and fill_summary
             continue
@@ -321,24 +338,20 @@ def fill_plan(
                 f"{what}，未改动（如需按模板覆盖：perf-xl fill --overwrite）",
             )
         )
-    # Empty checkpoints: the profile's value, kept between the neighbouring values so the
-    # plan stays cumulative (a fill must not create a decreasing plan).
-    for i, (cp, old, new) in enumerate(zip(CHECKPOINTS, olds, target, strict=True)):
+
+
+def _fill_empty(result: FillResult, olds: list[Decimal | str | None], final: list[Decimal | None]) -> None:
+    """Empty checkpoints: the profile's value, kept between the neighbouring values so the
+    plan stays cumulative (a fill must not create a decreasing plan)."""
+    name = result.profile
+    for i, (cp, old, new) in enumerate(zip(CHECKPOINTS, olds, result.target, strict=True)):
         if old is not None:
             continue
-        before = [v for v in final[:i] if v is not None]
-        after = [v for v in final[i + 1 :] if v is not None]
-        low = max(before, default=None)
-        high = min(after, default=None)
-        value = new
-        if low is not None and value < low:
-            value = low
-        if high is not None and value > high and (low is None or high >= low):
-            value = high
+        value = _kept_between(final, i, new)
+        cell = cell_of(f"plan.{i}")
         if value > HUNDRED or value < 0:
             # Keeping the plan cumulative would need an impossible value (a 3000% typed
             # before it): never written, the user must correct the value they typed.
-            cell = cell_of(f"plan.{i}")
             result.conflicts.append(
                 Conflict(
                     i, cp, cell, "", new,
@@ -352,10 +365,20 @@ def fill_plan(
                 f"{cp} 按模板「{name}」应为 {pct_text(new)}，"
                 f"为使累计进度不减，填入 {pct_text(value)}"
             )
-        result.changes.append(CellChange(i, cp, cell_of(f"plan.{i}"), None, value))
+        result.changes.append(CellChange(i, cp, cell, None, value))
         final[i] = value
-    result.changes.sort(key=lambda c: c.index)
-    return result
+
+
+def _kept_between(final: list[Decimal | None], i: int, value: Decimal) -> Decimal:
+    """``value`` raised to the largest value before checkpoint ``i`` and lowered to the
+    smallest after it (when those two do not contradict each other)."""
+    low = max((v for v in final[:i] if v is not None), default=None)
+    high = min((v for v in final[i + 1:] if v is not None), default=None)
+    if low is not None and value < low:
+        value = low
+    if high is not None and value > high and (low is None or high >= low):
+        value = high
+    return value
 
 
 def fill_department(

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from .numbers import MONEY_FACTORS
 
@@ -228,13 +229,25 @@ def _parse(text: str) -> ParsedValue:
     if not raw:
         return ParsedValue(text="", kind="empty", problem="指标值为空")
     s = _SPACES.sub(" ", _nfkc(raw)).strip()
-
     note = ""
     m = _NOTE.search(s)
     if m and m.start() > 0:
         note, s = m.group(0).strip(), s[: m.start()].strip()
+    lead = _leading_operator(s)
+    return _not_a_quantity(raw, lead, note) or _quantity(raw, lead, note)
 
-    # Leading operator: a symbol and/or a word ("≥", "不低于", "≥ 不低于" is silly but fine).
+
+class _Lead(NamedTuple):
+    """The value split at its leading operator ("≥", "不低于", "≥ 不低于" is silly but fine)."""
+
+    operator: str | None  # the canonical operator, None when none or a neutral word
+    written: str  # the operator as written
+    symbolic: bool  # it began with a symbol
+    after_symbol: str  # what follows the symbol: a qualitative target keeps its words ("高于上年水平")
+    rest: str  # what follows symbol and word
+
+
+def _leading_operator(s: str) -> _Lead:
     operator: str | None = None
     op_written = ""
     symbolic = False
@@ -243,37 +256,46 @@ def _parse(text: str) -> ParsedValue:
             operator, op_written, s = canonical, spelled, s[len(spelled):].lstrip()
             symbolic = True
             break
-    after_symbol = s  # a qualitative target keeps its words ("高于上年水平")
+    after_symbol = s
     for word, canonical in _WORDS:
         if s.startswith(word):
             if operator is None and canonical is not None:
                 operator, op_written = canonical, word
             s = s[len(word):].lstrip()
             break
+    return _Lead(operator, op_written, symbolic, after_symbol, s)
+
+
+def _not_a_quantity(raw: str, lead: _Lead, note: str) -> ParsedValue | None:
+    """The value when it is not a number with a unit: a qualitative target, a date, or
+    invalid (a doubled or lone operator, a placeholder); None for a quantity."""
+    operator, op_written, s = lead.operator, lead.written, lead.rest
     if s[:1] and any(s.startswith(sp) for sp, _ in _SYMBOLS):
         return _invalid(raw, f"运算符重复：「{raw}」", operator, op_written, note)
-
     if not s:
         if operator or op_written:
             return _invalid(raw, f"只有运算符「{raw}」，缺少数值和单位", operator, op_written, note)
         return _invalid(raw, "指标值为空", None, "", note)
-
-    if _is_placeholder(after_symbol):
+    if _is_placeholder(lead.after_symbol):
         return _invalid(raw, f"指标值「{raw}」是占位符，未填写实际目标值",
                         operator, op_written, note)
-
     if _DATE.fullmatch(s) or _DATE_RANGE.fullmatch(s):
         return ParsedValue(text=raw, kind="qualitative", qualitative=raw, note=note,
                            deadline=True)
+    if _NUMBER.search(s) is not None:
+        return None
+    if lead.symbolic and not any(lead.after_symbol.startswith(g) for g in _GRADES):
+        return _invalid(raw, f"运算符「{op_written}」后应为数值，却是文字「{lead.after_symbol}」",
+                        operator, op_written, note)
+    return ParsedValue(text=raw, kind="qualitative", operator=operator,
+                       operator_as_written=op_written, qualitative=lead.after_symbol, note=note)
 
+
+def _quantity(raw: str, lead: _Lead, note: str) -> ParsedValue:
+    """A number with its unit; an operator may also follow them ("90%以上")."""
+    operator, op_written, s = lead.operator, lead.written, lead.rest
     first = _NUMBER.search(s)
-    if first is None:
-        if symbolic and not any(after_symbol.startswith(g) for g in _GRADES):
-            return _invalid(raw, f"运算符「{op_written}」后应为数值，却是文字「{after_symbol}」",
-                            operator, op_written, note)
-        return ParsedValue(text=raw, kind="qualitative", operator=operator,
-                           operator_as_written=op_written, qualitative=after_symbol, note=note)
-
+    assert first is not None  # _not_a_quantity answered otherwise
     prefix = s[: first.start()].strip()
     if prefix and (_DIGIT.search(prefix) or not _is_words(prefix)):
         return _invalid(raw, f"无法识别「{raw}」：数值前有「{prefix}」", operator, op_written, note)
@@ -281,41 +303,32 @@ def _parse(text: str) -> ParsedValue:
         number = Decimal(first.group(0).replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex only matches numbers
         return _invalid(raw, f"数值「{first.group(0)}」无法识别", operator, op_written, note)
-
     rest = s[first.end():].strip()
     if _DIGIT.search(rest.replace("m2", "").replace("m3", "")):
         return ParsedValue(text=raw, kind="invalid", operator=operator,
                            problem=f"指标值「{raw}」写了两个数值，应只写一个目标值（如 ≥90%）",
                            operator_as_written=op_written, note=note, two_targets=True)
-
     unit_written, after = _split_unit(rest)
-    suffix_op: str | None = None
     if after:
-        for word, canonical in _SUFFIXES:
-            if after == word:
-                suffix_op = canonical
-                break
-        else:
+        suffixes = dict(_SUFFIXES)
+        if after not in suffixes:
             return _invalid(
                 raw,
                 f"数值「{_number_text(number)}」后跟文字「{after}」，无法判断目标："
                 "应写成数值（如 ≥90%）或定性目标（如 进一步提高）之一",
                 operator, op_written, note,
             )
-        if operator is None and suffix_op is not None:
-            operator, op_written = suffix_op, after
-
-    implicit = operator is None
-    # unit_as_written keeps the source spelling (full width included) for PT405.
-    unit_raw = _unit_as_in_source(raw, unit_written)
+        if operator is None and suffixes[after] is not None:
+            operator, op_written = suffixes[after], after
     return ParsedValue(
         text=raw,
         kind="quantity",
         operator=operator or EQ,
-        implicit_operator=implicit,
+        implicit_operator=operator is None,
         number=number,
         unit=normalise_unit(unit_written),
-        unit_as_written=unit_raw,
+        # unit_as_written keeps the source spelling (full width included) for PT405.
+        unit_as_written=_unit_as_in_source(raw, unit_written),
         operator_as_written=op_written,
         prefix=prefix,
         note=note,

@@ -365,3 +365,12 @@ def test_real_document_fill_fills_exactly_the_missing_checkpoints():
     n_conflicts = sum(1 for r in results if r.conflicts)
     assert sp.fill_summary(results) == f"已填充 {n_filled} 个项目的支出计划，{n_conflicts} 处冲突"
     assert (n_filled, n_conflicts) == (13, 1)  # 12 without 12月底, one without 10月底; 50/100/100/100
+
+
+def test_an_empty_checkpoint_is_kept_between_its_written_neighbours():
+    _kept_between = sp._kept_between
+    assert _kept_between([None, None, None, None], 1, D(50)) == D(50)
+    assert _kept_between([D(60), None, None, None], 1, D(50)) == D(60)  # raised to the one before
+    assert _kept_between([None, None, D(40), None], 1, D(50)) == D(40)  # lowered to the one after
+    # contradicting neighbours (70 before 40): raised, not lowered below what comes before
+    assert _kept_between([D(70), None, D(40), None], 1, D(50)) == D(70)

@@ -774,66 +774,14 @@ class _ProjectReader:
             self._unlabelled_row(line, cells)
             return
         self.pending_labels = None
-        # Split the row at its labels: each label owns the cells up to the next one.
-        current: str | None = None
-        owned: dict[str | None, list[tuple[int, str]]] = {}
-        order: list[str | None] = []
-        label_col: dict[str, int] = {}
-        for col, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
-            if kind:
-                if kind in owned and kind not in ("block", "plan", "ignored"):
-                    self.note(line.no, f"这一行有两个{_quote(cell)}，只读了第一个")
-                    current = "ignored"
-                    continue
-                current = kind
-                owned.setdefault(kind, [])
-                order.append(kind)
-                label_col.setdefault(kind, col)
-                unit = _label_unit(cell)
-                if unit and kind in _AMOUNT_FIELDS:
-                    # "资金总额(元)：" names the unit of the whole 资金来源 block.
-                    self.units.setdefault("*", unit)
-                    self.units[kind] = unit
-                    self.p.label_money_unit = self.p.label_money_unit or unit
-                continue
-            if cell:
-                owned.setdefault(current, []).append((col, cell))
-        leading = owned.pop(None, [])
-        if leading:
-            self.note(line.no, f"无法归属 {_quote(leading[0][1])}：它前面没有标签"
-                               "（如“预算数”“项目名称”），已跳过")
+        owned, order, label_col = self._split_at_labels(line, kinds)
         fields_here = [k for k in dict.fromkeys(order) if k not in ("block", "plan", "ignored")]
         if len(fields_here) >= 2 and not any(owned.get(k) for k in fields_here):
             # A two-row head: "实施期目标 | 年度目标" with the texts in the row below.
             self.pending_labels = [(label_col[k], k) for k in fields_here]
             self.last = fields_here[-1]
             return
-        plan_cells: list[tuple[int, str]] = []
-        for kind in dict.fromkeys(order):
-            cells_of = owned.get(kind, [])
-            if kind == "plan":
-                plan_cells.extend(cells_of)
-                continue
-            if kind == "ignored":
-                continue  # 其中：上级补助 / 本级安排: parts of 财政拨款, which is kept
-            if kind == "block":
-                if cells_of and not (set(order) - {"block"}):
-                    self._set_or_append("purpose", " ".join(c for _, c in cells_of), line.no)
-                elif cells_of:
-                    self.note(line.no, f"{_quote(cells_of[0][1])} 无法归属（这里应为标签及其内容，"
-                                       "如“预算数 100.00”），已跳过")
-                continue
-            if len(cells_of) > 1:
-                if kind in _AMOUNT_FIELDS:
-                    extra = "、".join(_quote(c, 12) for _, c in cells_of[1:])
-                    self.note(line.no, f"“{_FIELD_NAMES[kind]}”后面有 {len(cells_of)} 个单元格，"
-                                       f"只读了第一个，未读入 {extra}（多余的制表符？）")
-                    text = cells_of[0][1]
-                else:
-                    text = "".join(c for _, c in cells_of)
-            else:
-                text = cells_of[0][1] if cells_of else ""
-            self._set(kind, text, line.no)
+        plan_cells = self._store_fields(line, owned, order)
         if "plan" in order:
             self._plan_row(line, plan_cells)
             self.last = "plan"
@@ -841,6 +789,73 @@ class _ProjectReader:
             self.last = "budget"  # the next unlabelled line may be the 资金用途 text
         elif fields_here:
             self.last = fields_here[-1]
+
+    def _split_at_labels(self, line: _Line, kinds: list[str | None]
+                         ) -> tuple[dict[str | None, list[tuple[int, str]]], list[str], dict[str, int]]:
+        """The row split at its labels, each label owning the cells up to the next one:
+        (kind -> its (column, text) cells, the kinds in order, kind -> its label's column).
+        A label's money unit ("资金总额(元)：") is recorded; a repeated label and cells
+        before the first label are noted and dropped."""
+        current: str | None = None
+        owned: dict[str | None, list[tuple[int, str]]] = {}
+        order: list[str] = []
+        label_col: dict[str, int] = {}
+        for col, (cell, kind) in enumerate(zip(line.cells, kinds, strict=True)):
+            if not kind:
+                if cell:
+                    owned.setdefault(current, []).append((col, cell))
+                continue
+            if kind in owned and kind not in ("block", "plan", "ignored"):
+                self.note(line.no, f"这一行有两个{_quote(cell)}，只读了第一个")
+                current = "ignored"
+                continue
+            current = kind
+            owned.setdefault(kind, [])
+            order.append(kind)
+            label_col.setdefault(kind, col)
+            unit = _label_unit(cell)
+            if unit and kind in _AMOUNT_FIELDS:
+                # "资金总额(元)：" names the unit of the whole 资金来源 block.
+                self.units.setdefault("*", unit)
+                self.units[kind] = unit
+                self.p.label_money_unit = self.p.label_money_unit or unit
+        leading = owned.pop(None, [])
+        if leading:
+            self.note(line.no, f"无法归属 {_quote(leading[0][1])}：它前面没有标签"
+                               "（如“预算数”“项目名称”），已跳过")
+        return owned, order, label_col
+
+    def _store_fields(self, line: _Line, owned: dict[str | None, list[tuple[int, str]]], order: list[str]
+                      ) -> list[tuple[int, str]]:
+        """Each label's text into its field; returns the 支出计划 cells (read by _plan_row)."""
+        plan_cells: list[tuple[int, str]] = []
+        for kind in dict.fromkeys(order):
+            cells_of = owned.get(kind, [])
+            if kind == "plan":
+                plan_cells.extend(cells_of)
+            elif kind == "ignored":
+                continue  # 其中：上级补助 / 本级安排: parts of 财政拨款, which is kept
+            elif kind == "block":
+                if cells_of and not (set(order) - {"block"}):
+                    self._set_or_append("purpose", " ".join(c for _, c in cells_of), line.no)
+                elif cells_of:
+                    self.note(line.no, f"{_quote(cells_of[0][1])} 无法归属（这里应为标签及其内容，"
+                                       "如“预算数 100.00”），已跳过")
+            else:
+                self._set(kind, self._field_text(line, kind, cells_of), line.no)
+        return plan_cells
+
+    def _field_text(self, line: _Line, kind: str, cells_of: list[tuple[int, str]]) -> str:
+        """A field's text: an amount takes its first cell (the others noted), a text field
+        joins its cells."""
+        if len(cells_of) <= 1:
+            return cells_of[0][1] if cells_of else ""
+        if kind not in _AMOUNT_FIELDS:
+            return "".join(c for _, c in cells_of)
+        extra = "、".join(_quote(c, 12) for _, c in cells_of[1:])
+        self.note(line.no, f"“{_FIELD_NAMES[kind]}”后面有 {len(cells_of)} 个单元格，"
+                           f"只读了第一个，未读入 {extra}（多余的制表符？）")
+        return cells_of[0][1]
 
     def _set(self, kind: str, text: str, line: int) -> None:
         if kind in self.values:
@@ -1104,38 +1119,10 @@ class _Header:
             return None
         if _COLUMNS.get(_col_key(first)) == "level1":
             return None  # the header repeated (a page break in the source)
-        c1, c2 = self.columns.get("level1", 0), self.columns.get("level2", 1)
-        # A row that lost its empty 一级指标 cell starts with the 二级指标 name.
-        if (
-            c1 == 0
-            and c2 == 1
-            and cells
-            and _level_key(cells[0]) in _LEVEL2
-            and (
-                _level_key(cells[0]) not in _LEVEL1
-                or len(cells) < 2
-                or _level_key(cells[1]) not in _LEVEL2
-            )
-        ):
-            cells = ["", *cells]
-        while cells and not cells[-1]:
-            cells.pop()
-        filled = [c for c in cells if c]
-        if (len(filled) == 1 and _level_key(filled[0]) not in _LEVEL1 | _LEVEL2
-                and cells.index(filled[0]) <= c1):  # text in the 一级 column alone: not a row
-            if _FOOTER.match(_norm(filled[0])):
-                reader.footer = True  # the template's footer ("备注：1.成本指标的三级指标…")
-            elif not reader.footer:
-                reader.note(line.no, f"指标表中无法归属的文字 {_quote(filled[0])}，已跳过")
+        cells = self._realigned(cells)
+        if self._stray_text(line, cells, reader):
             return None
-        if len(cells) > self.width:
-            extra = "、".join(_quote(c, 12) for c in cells[self.width :] if c)
-            reader.note(line.no, f"这一行有 {len(cells)} 个单元格，而第 {self.line} 行的指标表表头只有 "
-                                 f"{self.width} 列，多出的 {extra} 未读入（多余的制表符？）")
-        for col in sorted(self.blank):
-            if col < len(cells) and cells[col] and col < self.width:
-                reader.note(line.no, f"第 {col + 1} 列的 {_quote(cells[col])} 没有表头，未读入")
-
+        self._note_unread_cells(line, cells, reader)
         n = len(cells)
         columns = self.columns
 
@@ -1164,6 +1151,51 @@ class _Header:
             line=line.no,
             mid_value=cell("mid_value"),
         )
+
+    def _realigned(self, cells: list[str]) -> list[str]:
+        """The row's cells with a lost empty 一级指标 cell put back (the row starts with the
+        二级指标 name) and trailing empty cells dropped."""
+        c1, c2 = self.columns.get("level1", 0), self.columns.get("level2", 1)
+        if (
+            c1 == 0
+            and c2 == 1
+            and cells
+            and _level_key(cells[0]) in _LEVEL2
+            and (
+                _level_key(cells[0]) not in _LEVEL1
+                or len(cells) < 2
+                or _level_key(cells[1]) not in _LEVEL2
+            )
+        ):
+            cells = ["", *cells]
+        else:
+            cells = list(cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        return cells
+
+    def _stray_text(self, line: _Line, cells: list[str], reader: _ProjectReader) -> bool:
+        """True for text alone in the 一级 column (no group name): the template's footer
+        ("备注：1.成本指标的三级指标…") or a stray line, noted; not an indicator row."""
+        filled = [c for c in cells if c]
+        if not (len(filled) == 1 and _level_key(filled[0]) not in _LEVEL1 | _LEVEL2
+                and cells.index(filled[0]) <= self.columns.get("level1", 0)):
+            return False
+        if _FOOTER.match(_norm(filled[0])):
+            reader.footer = True
+        elif not reader.footer:
+            reader.note(line.no, f"指标表中无法归属的文字 {_quote(filled[0])}，已跳过")
+        return True
+
+    def _note_unread_cells(self, line: _Line, cells: list[str], reader: _ProjectReader) -> None:
+        """Cells past the header's width, and cells under a column without a heading."""
+        if len(cells) > self.width:
+            extra = "、".join(_quote(c, 12) for c in cells[self.width :] if c)
+            reader.note(line.no, f"这一行有 {len(cells)} 个单元格，而第 {self.line} 行的指标表表头只有 "
+                                 f"{self.width} 列，多出的 {extra} 未读入（多余的制表符？）")
+        for col in sorted(self.blank):
+            if col < len(cells) and cells[col] and col < self.width:
+                reader.note(line.no, f"第 {col + 1} 列的 {_quote(cells[col])} 没有表头，未读入")
 
 
 def _combine(operator: str, value: str, unit: str) -> str:

@@ -249,8 +249,6 @@ IND_TOOL_COLUMNS: tuple[Column, ...] = (
 # perf_xl.conventions defines it ("~" first on an empty row); 汇总 counts it by group.
 IND_GROUP_COLUMN = Column("level1_carried", "L", "一级指标（续）")
 NOTES_ROW = IND_LAST_ROW + 2  # 填表说明 below a table of up to IND_CAPACITY indicators
-PRINT_AREA = f"A1:{LAST_COL}{IND_LAST_ROW}"  # (to the table's last row when it has more)
-TOOL_LAST_COL = IND_GROUP_COLUMN.col
 
 
 def indicator_row(index: int) -> int:
@@ -399,7 +397,6 @@ FINDINGS_COLUMNS = ("序号", "级别", "代码", "审核意见", "项目编码"
 FINDINGS_WIDTHS = {"A": 6, "B": 7, "C": 8, "D": 20, "E": 24, "F": 30, "G": 8, "H": 80}
 
 # -- 首页 ---------------------------------------------------------------------------------
-HOME_TITLE = "A1"
 HOME_UNIT = "C3"
 HOME_YEAR = "C4"
 HOME_PROJECT_COUNT = "C5"  # formula over the 汇总 sheet's 合计 row
@@ -451,8 +448,6 @@ BUTTON_SIZE = (150, 32)  # width, height in pixels
 # --write from an actuals file); blue cells are native formulas; the helper columns
 # (目标数 … 权重组) are written by perf_xl from the 指标值 (build, monitor/selfeval --write).
 # The printed forms are the 河北 运行监控表 / 自评表 (perf-xl export --monitor N / --selfeval).
-TRACK_FIRST_COL = "M"
-TRACK_LAST_COL = "AD"
 TRACK_TITLE = Label("M1", "运行监控与绩效自评（月份填 3–11；白色单元格填写，蓝色为公式）", merge_to="Y1")
 
 TRACK_MONTH = Field("track.month", "N2", "监控月份", kind="int")
@@ -547,7 +542,6 @@ def track_cell(key: str, indicator: int | None = None) -> str:
 # rules TOML by build and by monitor/selfeval --write.
 PARAMS_LABEL_COL = "G"
 PARAMS_VALUE_COL = "H"
-PARAMS_TITLE = "G1"
 PARAMS: tuple[tuple[str, str], ...] = (
     ("budget_red_below", "预算灯：红灯低于"),
     ("budget_yellow_below", "预算灯：黄灯低于"),

@@ -21,8 +21,6 @@ LIGHT_COLORS = {"red": ("#FF7C80", "#7F0000"), "yellow": ("#FFE699", "#7F6000"),
                 "green": ("#A9D08E", "#375623"), "blue": ("#9BC2E6", "#1F3864")}
 WIDTHS = {"L": 2, "M": 14, "N": 14, "O": 12, "P": 18, "Q": 12, "R": 12, "S": 14, "T": 10,
           "U": 14, "V": 10, "W": 10, "X": 8, "Y": 8, "Z": 8, "AA": 9, "AB": 8, "AC": 7, "AD": 7}
-_INPUT_KEYS = set(L.TRACK_INPUT_KEYS)
-_HELPER_KEYS = set(L.TRACK_HELPER_KEYS)
 
 
 class _Styles:
@@ -71,6 +69,19 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
     for letter, width in WIDTHS.items():
         idx = L.col_index(letter) - 1
         ws.set_column(idx, idx, width)
+    track = project.track
+    month = track.month if track and track.month else None
+    mon = evaluate_project(project, MONITOR, month, cfg, facts) if month else None
+    ev = evaluate_project(project, SELFEVAL, 12, cfg, facts)
+    _project_cells(ws, s, project, _project_cached(mon, ev))
+    _indicator_cells(ws, s, project, cfg, facts, mon, ev)
+    first, last = L.IND_FIRST_ROW, L.table_last_row(len(project.indicators))
+    _light_colours(ws, s, first, last)
+    _drop_downs(ws, first, last)
+
+
+def _project_cells(ws, s: _Styles, project: Project, cached: dict[str, Any]) -> None:
+    """The title, the project's track fields and its outputs (formulas over the rows)."""
     t = L.TRACK_TITLE
     ws.merge_range(f"{t.cell}:{t.merge_to}", t.text, s.title)
     track = project.track
@@ -82,10 +93,6 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
         if f.merge_to:
             ws.merge_range(f"{f.cell}:{f.merge_to}", "", fmt)
         _write(ws, f.cell, value, fmt)
-    month = track.month if track and track.month else None
-    mon = evaluate_project(project, MONITOR, month, cfg, facts) if month else None
-    ev = evaluate_project(project, SELFEVAL, 12, cfg, facts)
-    cached = _project_cached(mon, ev)
     formulas = TF.project_formulas()
     for o in L.TRACK_OUTPUTS:
         row, col = L.split_a1(o.label)
@@ -98,12 +105,16 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
         _formula(ws, cell, TF.budget_light("budget_value" if key == "budget_light" else "plan_value"),
                  s.formula, cached.get(key))
 
-    header = L.IND_HEADER_ROW
-    for c in L.TRACK_COLUMNS:
-        ws.write_string(header - 1, L.col_index(c.col) - 1, c.caption, s.label)
+
+def _indicator_cells(ws, s: _Styles, project: Project, cfg: LifecycleConfig, facts, mon, ev) -> None:
+    """The column captions and, per table row, the officer's cells; an indicator's row also
+    gets its helper values and row formulas."""
     from ..lifecycle.judge import judge_project
     from ..rules.facts import ProjectFacts
 
+    header = L.IND_HEADER_ROW
+    for c in L.TRACK_COLUMNS:
+        ws.write_string(header - 1, L.col_index(c.col) - 1, c.caption, s.label)
     judged = judge_project(facts or ProjectFacts(project), cfg)
     for index in range(L.table_rows(len(project.indicators))):
         row = L.indicator_row(index)
@@ -123,7 +134,9 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
             fmt = s.number if key in ("light_value", "eff_weight", "eval_score") else s.formula
             _formula(ws, f"{L.TRACK_COLUMN[key].col}{row}", formula, fmt, rc.get(key))
 
-    first, last = L.IND_FIRST_ROW, L.table_last_row(len(project.indicators))
+
+def _light_colours(ws, s: _Styles, first: int, last: int) -> None:
+    """Every light cell (rows first..last and the project's lights) coloured by its word."""
     light_ranges = [f"{L.TRACK_COLUMN[k].col}{first}:{L.TRACK_COLUMN[k].col}{last}"
                     for k in ("light", "year_light")]
     light_ranges += [L.BUDGET_LIGHT, L.PLAN_LIGHT, L.TRACK_OUTPUT["light"].cell,
@@ -132,6 +145,10 @@ def write_track_block(book, ws, project: Project, cfg: LifecycleConfig, facts=No
         for light, fmt in s.lights.items():
             ws.conditional_format(rng, {"type": "cell", "criteria": "==",
                                         "value": f'"{LIGHT_LABELS[light]}"', "format": fmt})
+
+
+def _drop_downs(ws, first: int, last: int) -> None:
+    """The lists of 偏差原因 and 完成目标可能性, the month's range, the progress/actual hints."""
     dev, lik = L.TRACK_COLUMN["deviation"].col, L.TRACK_COLUMN["likelihood"].col
     ws.data_validation(f"{dev}{first}:{dev}{last}", {
         "validate": "list", "source": list(L.DEVIATION_CATEGORIES), "error_type": "warning",
