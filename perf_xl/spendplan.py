@@ -3,7 +3,7 @@
 Pure Python, no workbook library. Percentages are cumulative, in the model's units
 (``Decimal('25')`` means 25%). The fill never touches a workbook: it returns a
 :class:`FillResult` — the cells to set (from ``layout.cell_of("plan.N")``) and the
-conflicts — which a file adapter (openpyxl), a live adapter (xlwings) or :func:`apply`
+conflicts — which the file adapter (part by part), the live adapter (xlwings) or :func:`apply`
 (the model) carries out. Nothing is changed silently:
 
 * only empty checkpoints are filled unless ``overwrite``;

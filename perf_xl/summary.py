@@ -305,21 +305,35 @@ def summarize(
     validated = findings is not None
     unassigned = _attach(facts, depts, findings) if findings is not None else []
 
-    # by funding line
+    by_line = _by_line(facts, all_lines)
+    by_unit, by_unit_line = _by_unit(facts, depts)
+    projects = [_project_row(n, f, multi, validated) for n, f in enumerate(facts, start=1)]
+    notes = _notes(facts, unassigned, multi)
+    by_severity = {sev: by_line[-1][sev] for sev in SEVERITIES}
+    for finding in unassigned:
+        by_severity[_severity(finding)] += 1
+    return Summary(by_line, projects, by_unit, by_unit_line, notes, unassigned, multi, by_severity)
+
+
+def _by_line(facts: list[_Facts], all_lines: bool) -> list[dict[str, Any]]:
+    """One row per funding line (in funding_line_order), the 合计 row last."""
     lines = funding_line_order((f.line for f in facts), all_lines)
     line_rows = {x: {"资金来源": x, **_empty_metrics()} for x in lines}
     for f in facts:
         _add(line_rows[f.line], f)
     by_line = list(line_rows.values())
     by_line.append(_total_of(by_line, {"资金来源": TOTAL_LABEL}))
+    return by_line
 
-    # by department, and by department × funding line
+
+def _by_unit(facts: list[_Facts], depts: list[Department]
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(one row per department, one per department × funding line), each with its 合计 row."""
     unit_rows = [{"单位": unit_label(d, i), **_empty_metrics()} for i, d in enumerate(depts)]
     unit_line_rows: dict[tuple[int, str], dict[str, Any]] = {}
-    for f in facts:
-        _add(unit_rows[f.unit_index], f)
     per_unit: list[list[_Facts]] = [[] for _ in depts]
     for f in facts:
+        _add(unit_rows[f.unit_index], f)
         per_unit[f.unit_index].append(f)
     for i, mine in enumerate(per_unit):
         for x in funding_line_order((f.line for f in mine), False):
@@ -330,38 +344,33 @@ def summarize(
     by_unit = [*unit_rows, _total_of(unit_rows, {"单位": TOTAL_LABEL})]
     by_unit_line = list(unit_line_rows.values())
     by_unit_line.append(_total_of(by_unit_line, {"单位": TOTAL_LABEL, "资金来源": ""}))
+    return by_unit, by_unit_line
 
-    # the project list
-    projects = []
-    for n, f in enumerate(facts, start=1):
-        p = f.project
-        plan = list(p.plan) + [None] * (len(CHECKPOINTS) - len(p.plan))
-        row: dict[str, Any] = {"单位": f.unit} if multi else {}
-        row.update({
-            "序号": n,
-            "资金来源": f.line,
-            "项目编码": p.code,
-            "项目名称": p.name,
-            "预算数": p.budget,
-            **dict(zip(CHECKPOINTS, plan, strict=False)),
-            "成本指标": cost_indicator_value(p),
-            "校验状态": f.status(validated),
-            "审核意见": review_wording(f.reviewed),
-            # the figures behind the tables (the 汇总 sheet's list shows them per project)
-            "工作表": p.sheet or "",
-            "财政资金": p.fiscal,
-            "其他资金": p.other,
-            **dict(zip(SPEND_COLUMNS, f.spend, strict=True)),
-            **f.counts,
-            **f.severities,
-        })
-        projects.append(row)
 
-    notes = _notes(facts, unassigned, multi)
-    by_severity = {sev: by_line[-1][sev] for sev in SEVERITIES}
-    for finding in unassigned:
-        by_severity[_severity(finding)] += 1
-    return Summary(by_line, projects, by_unit, by_unit_line, notes, unassigned, multi, by_severity)
+def _project_row(n: int, f: _Facts, multi: bool, validated: bool) -> dict[str, Any]:
+    """The project list's row ``n`` (单位 first when several departments)."""
+    p = f.project
+    plan = list(p.plan) + [None] * (len(CHECKPOINTS) - len(p.plan))
+    row: dict[str, Any] = {"单位": f.unit} if multi else {}
+    row.update({
+        "序号": n,
+        "资金来源": f.line,
+        "项目编码": p.code,
+        "项目名称": p.name,
+        "预算数": p.budget,
+        **dict(zip(CHECKPOINTS, plan, strict=False)),
+        "成本指标": cost_indicator_value(p),
+        "校验状态": f.status(validated),
+        "审核意见": review_wording(f.reviewed),
+        # the figures behind the tables (the 汇总 sheet's list shows them per project)
+        "工作表": p.sheet or "",
+        "财政资金": p.fiscal,
+        "其他资金": p.other,
+        **dict(zip(SPEND_COLUMNS, f.spend, strict=True)),
+        **f.counts,
+        **f.severities,
+    })
+    return row
 
 
 def _notes(facts: list[_Facts], unassigned: list[Mapping[str, Any]], multi: bool) -> list[str]:

@@ -97,6 +97,22 @@ def test_no_document_or_module_cites_a_document_that_is_not_there():
     assert not missing, missing
 
 
+_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)+[\w-]+\.(?:py|md|toml|bas|txt|xlsm|json))(?![\w/])")
+# A path that starts with one of the project's folders names a project file.
+_OURS = {p.name for base in (ROOT, ROOT / "perf_xl") for p in base.iterdir()
+         if p.is_dir() and not p.name.startswith((".", "_"))}
+
+
+def test_no_document_or_module_names_a_project_path_that_is_not_there():
+    missing = []
+    for path in _documents() + _sources():
+        for name in set(_PATH.findall(path.read_text(encoding="utf-8"))):
+            if name.split("/")[0] in _OURS and not any(
+                    (base / name).exists() for base in (path.parent, ROOT, ROOT / "perf_xl")):
+                missing.append((str(path.relative_to(ROOT)), name))
+    assert not missing, missing
+
+
 def test_every_registered_rule_is_in_the_rule_catalogue():
     """docs/RULES.md (the catalogue the code cites) lists every rule of the registry, with the
     registry's severity, and no code the registry does not have."""

@@ -92,18 +92,7 @@ def parse_config(data: Mapping[str, Any], base: RuleConfig, *, source: str) -> R
     def fail(message: str) -> PerfXLError:
         return PerfXLError(message, path=source)
 
-    for section, value in data.items():
-        if section not in _SECTIONS:
-            raise fail(f"未知的配置节 [{section}]，可用：" + "、".join(f"[{s}]" for s in _SECTIONS))
-        if not isinstance(value, Mapping):
-            raise fail(f"[{section}] 应是一个配置节")
-        allowed = _SECTIONS[section]
-        if allowed is not None:
-            for key in value:
-                if key not in allowed:
-                    raise fail(f"[{section}] 中没有「{key}」这一项，可用："
-                               + "、".join(sorted(allowed)))
-
+    _check_sections(data, fail)
     cfg = replace(base, source=source)
     budget = data.get("budget", {})
     if "year" in budget:
@@ -131,22 +120,40 @@ def parse_config(data: Mapping[str, Any], base: RuleConfig, *, source: str) -> R
     if "monitor" in data or "selfeval" in data:
         cfg = replace(cfg, lifecycle=_lifecycle(data.get("monitor", {}), data.get("selfeval", {}),
                                                 base.lifecycle, fail))
-
-    rules = data.get("rules", {})
-    if rules:
-        from .registry import catalogue
-
-        known = {r.code for r in catalogue()}
-        enabled = dict(base.enabled)
-        for code, on in rules.items():
-            if code not in known:
-                raise fail(f"[rules] 中的「{code}」不是已知的规则编号"
-                           "（perf-xl rules 列出全部规则）")
-            if not isinstance(on, bool):
-                raise fail(f"[rules] {code} 应为 true 或 false，实际为 {on!r}")
-            enabled[code] = on
-        cfg = replace(cfg, enabled=enabled)
+    if data.get("rules"):
+        cfg = replace(cfg, enabled=_enabled(data["rules"], base.enabled, fail))
     return cfg
+
+
+def _check_sections(data: Mapping[str, Any], fail: Any) -> None:
+    """Every section and key known (a misspelt one is refused, not ignored)."""
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise fail(f"未知的配置节 [{section}]，可用：" + "、".join(f"[{s}]" for s in _SECTIONS))
+        if not isinstance(value, Mapping):
+            raise fail(f"[{section}] 应是一个配置节")
+        allowed = _SECTIONS[section]
+        if allowed is not None:
+            for key in value:
+                if key not in allowed:
+                    raise fail(f"[{section}] 中没有「{key}」这一项，可用："
+                               + "、".join(sorted(allowed)))
+
+
+def _enabled(rules: Mapping[str, Any], base: Mapping[str, bool], fail: Any) -> dict[str, bool]:
+    """[rules]: PT codes switched on or off over ``base``."""
+    from .registry import catalogue
+
+    known = {r.code for r in catalogue()}
+    enabled = dict(base)
+    for code, on in rules.items():
+        if code not in known:
+            raise fail(f"[rules] 中的「{code}」不是已知的规则编号"
+                       "（perf-xl rules 列出全部规则）")
+        if not isinstance(on, bool):
+            raise fail(f"[rules] {code} 应为 true 或 false，实际为 {on!r}")
+        enabled[code] = on
+    return enabled
 
 
 def _percent(value: Any, key: str, fail: Any) -> Decimal:

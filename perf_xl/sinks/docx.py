@@ -169,25 +169,29 @@ def _style_ppr(
     ind.set(_qn("w:firstLineChars"), str(chars * 100))  # Word: indent in characters
 
 
+def _document_defaults(styles: Any) -> None:
+    """Chinese body font and language, single spacing: so unstyled text is right too."""
+    defaults = styles.element.find(_qn("w:docDefaults"))
+    if defaults is None:
+        return
+    rpr = defaults.find(f"{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
+    if rpr is not None:
+        _set_fonts(rpr, FONT_BODY)
+        lang = rpr.find(_qn("w:lang"))
+        if lang is not None:
+            lang.set(_qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(f"{_qn('w:pPrDefault')}/{_qn('w:pPr')}/{_qn('w:spacing')}")
+    if spacing is not None:
+        spacing.set(_qn("w:after"), "0")
+        spacing.set(_qn("w:line"), "240")
+
+
 def _setup_styles(doc: DocxDocument) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
 
     styles = doc.styles
-    # Document defaults: Chinese body font and language, so unstyled text is right too.
-    defaults = styles.element.find(_qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(f"{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
-        if rpr is not None:
-            _set_fonts(rpr, FONT_BODY)
-            lang = rpr.find(_qn("w:lang"))
-            if lang is not None:
-                lang.set(_qn("w:eastAsia"), "zh-CN")
-        spacing = defaults.find(f"{_qn('w:pPrDefault')}/{_qn('w:pPr')}/{_qn('w:spacing')}")
-        if spacing is not None:
-            spacing.set(_qn("w:after"), "0")
-            spacing.set(_qn("w:line"), "240")
-
+    _document_defaults(styles)
     normal = styles["Normal"]
     _style_rpr(normal, FONT_BODY, 16)
 

@@ -1,6 +1,6 @@
 """The sheets the tool owns entirely — 汇总 and 校验结果 — as SheetSpecs.
 
-The same spec is rendered by the builder (XlsxWriter), the file adapter (openpyxl) and the
+The same spec is rendered by the builder (XlsxWriter), the file adapter (written part by part, editor.py) and the
 live adapter (xlwings), so the summary looks the same however it was made.
 
 汇总 holds live formulas: the project list links every cell to its project sheet, and the

@@ -1,7 +1,7 @@
 """What an operation wants changed in a workbook, independent of the library that applies it.
 
 Operations (fill, validate, summary) read grids and return a ``Patch``; the file adapter
-(openpyxl, workbook/update.py) and the live adapter (xlwings, perf_xl/excel/) apply the same
+(part by part, perf_xl/workbook/file_adapter.py) and the live adapter (xlwings, perf_xl/excel/) apply the same
 patch. A patch only names cells the tool owns: it never touches a cell the user types in,
 except the values the user asked an operation to fill.
 

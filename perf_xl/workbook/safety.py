@@ -46,8 +46,19 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> str:
     if path.suffix.lower() == ".xls":
         raise WorkbookError("不支持旧版 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 或 .xlsm",
                             path=str(path))
+    with _open_zip(path, data) as zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise WorkbookError("不是 Excel 工作簿（zip 中没有 xl/workbook.xml）", path=str(path))
+        _check_sizes(infos, path)
+        content_types = _check_parts(zf, infos, data, path)
+    return _content_kind(content_types, path)
+
+
+def _open_zip(path: Path, data: bytes | None) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
+        return zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
     except zipfile.BadZipFile:
         raise WorkbookError("不是 Excel 工作簿（文件不是 .xlsx/.xlsm 的 zip 格式，或已损坏、被截断）",
                             path=str(path)) from None
@@ -55,39 +66,48 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> str:
         raise WorkbookError(f"无法读取文件：{exc.strerror or exc}", path=str(path)) from None
     except (zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise WorkbookError(f"工作簿已损坏，无法解压（zip 目录：{exc}）", path=str(path)) from None
-    with zf:
-        infos = zf.infolist()
-        names = {i.filename for i in infos}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise WorkbookError("不是 Excel 工作簿（zip 中没有 xl/workbook.xml）", path=str(path))
-        total = 0
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], path: Path) -> None:
+    """No part, nor all together, larger than the limits; no part a compression bomb."""
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART or total > MAX_UNCOMPRESSED:
+            raise WorkbookError(
+                f"文件解压后过大（{info.filename} 等超过 {MAX_UNCOMPRESSED // 2**20} MB），拒绝读取",
+                path=str(path))
+        if info.compress_size and info.file_size > 1_000_000 and (
+                info.file_size / info.compress_size > MAX_RATIO):
+            raise WorkbookError(
+                f"文件中的 {info.filename} 压缩比异常（疑似压缩炸弹），拒绝读取", path=str(path))
+
+
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes | None,
+                 path: Path) -> bytes:
+    """No XML part declares a DTD or entities, no sheet claims an absurd dimension; returns
+    [Content_Types].xml. A part that cannot be unpacked is named."""
+    current = ""
+    try:
         for info in infos:
-            total += info.file_size
-            if info.file_size > MAX_PART or total > MAX_UNCOMPRESSED:
-                raise WorkbookError(
-                    f"文件解压后过大（{info.filename} 等超过 {MAX_UNCOMPRESSED // 2**20} MB），拒绝读取",
-                    path=str(path))
-            if info.compress_size and info.file_size > 1_000_000 and (
-                    info.file_size / info.compress_size > MAX_RATIO):
-                raise WorkbookError(
-                    f"文件中的 {info.filename} 压缩比异常（疑似压缩炸弹），拒绝读取", path=str(path))
-        current = ""
-        try:
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    current = info.filename
-                    head = _head(zf, info, data)
-                    if any(marker in head for marker in _DTD_MARKERS):
-                        raise WorkbookError(
-                            f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
-                            path=str(path))
-                    if info.filename.startswith("xl/worksheets/"):
-                        _check_dimension(head, info.filename, path)
-            current = "[Content_Types].xml"
-            content_types = zf.read(current)
-        except _ZIP_ERRORS as exc:
-            raise WorkbookError(f"工作簿已损坏，无法解压其中的 {current}（{type(exc).__name__}：{exc}）",
-                                path=str(path)) from None
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                current = info.filename
+                head = _head(zf, info, data)
+                if any(marker in head for marker in _DTD_MARKERS):
+                    raise WorkbookError(
+                        f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
+                        path=str(path))
+                if info.filename.startswith("xl/worksheets/"):
+                    _check_dimension(head, info.filename, path)
+        current = "[Content_Types].xml"
+        return zf.read(current)
+    except _ZIP_ERRORS as exc:
+        raise WorkbookError(f"工作簿已损坏，无法解压其中的 {current}（{type(exc).__name__}：{exc}）",
+                            path=str(path)) from None
+
+
+def _content_kind(content_types: bytes, path: Path) -> str:
+    """The workbook's main content type, which must agree with the file's extension."""
     if MACRO_CONTENT_TYPE.encode() in content_types:
         kind = MACRO_CONTENT_TYPE
     elif PLAIN_CONTENT_TYPE.encode() in content_types:
