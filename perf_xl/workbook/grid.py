@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import WorkbookError
 from . import layout as L
-from .safety import check_workbook_file, sheet_too_large
+from .safety import read_workbook_file, sheet_too_large
 
 
 class Grid:
@@ -136,10 +136,12 @@ def _as_text(value: Any) -> str:
 def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | None = None,
                ) -> tuple[list[str], dict[str, Grid]]:
     """Every sheet's name (in order) and the grids of the wanted ones (names, or a predicate
-    on the name), via python-calamine."""
+    on the name), via python-calamine, once the package has passed the safety check."""
     from python_calamine import CalamineWorkbook
 
-    check_workbook_file(path)
+    # Checked from its bytes in memory (cheap: no member is opened through zipfile); calamine
+    # then reads the members it needs from the file itself, so the bytes are not held twice.
+    read_workbook_file(path)
     if only is None or callable(only):
         wanted = only
     else:
