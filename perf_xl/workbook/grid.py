@@ -48,10 +48,16 @@ class Grid:
 
     def at(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None outside the data."""
-        if row < 1 or col < 1 or row > len(self._raw):
+        raw = self._raw
+        if row < 1 or col < 1 or row > len(raw):
             return None
-        line = self._raw[row - 1]
-        return _clean(line[col - 1]) if col <= len(line) else None
+        line = raw[row - 1]
+        if col > len(line):
+            return None
+        v = line[col - 1]
+        if v.__class__ is str:  # (_clean, inlined: the readers ask for ~200 cells of each sheet)
+            return None if not v or v.isspace() else v
+        return _clean(v) if isinstance(v, str) else v
 
     def row_values(self, row: int, cols: Sequence[int]) -> list[Any]:
         """The values of 1-based ``row`` in the 1-based columns ``cols`` (None for blanks)."""
@@ -76,8 +82,10 @@ class Grid:
         return self.at(*_split(ref))
 
     def text(self, ref: str) -> str:
-        value = self.get(ref)
-        return "" if value is None else _as_text(value)
+        value = self.at(*_split(ref))
+        if value is None:
+            return ""
+        return value.strip() if value.__class__ is str else _as_text(value)
 
     @property
     def height(self) -> int:
