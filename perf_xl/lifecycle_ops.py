@@ -98,14 +98,14 @@ def run_track(read: ReadResult, phase: str, month: int | None = None,
     outcome = TrackOutcome(phase, month, results, findings, changed=len(changes))
     if write:
         from .workbook import layout as L
-        from .workbook.track import changes_patch, helpers_patch, results_patch
+        from .workbook.track import block_patch, changes_patch
 
         patch = changes_patch(changes, grid_of)
-        patch.extend(helpers_patch(dept, cfg, grid_of, results))
         if phase == MONITOR:
             for p in dept.projects:
                 if p.sheet and sheet_months.get(p.sheet) != month:
                     patch.set(p.sheet, L.TRACK_MONTH.cell, month)
-        patch.extend(results_patch(results, grid_of))
+        months = {p.sheet: month for p in dept.projects if p.sheet} if phase == MONITOR else None
+        patch.extend(block_patch(dept, cfg, grid_of, results, months))
         outcome.patch = patch
     return outcome

@@ -59,12 +59,14 @@ class FillOutcome:
 
 
 def fill(dept: Department, profile: str | None = None, overwrite: bool = False,
-         formulas: Mapping[str, Mapping[str, str]] | None = None) -> FillOutcome:
+         formulas: Mapping[str, Mapping[str, str]] | None = None, lifecycle=None) -> FillOutcome:
     """The spend plan filled; ``formulas`` (sheet -> cell -> formula, from ReadResult) keep
     a formula in a plan cell from being taken for an empty cell. The patch also gives the
     formulas that follow the plan — each project's 计划金额 (B8:E8) and, when the workbook
     has one, the 汇总 figures of the plan — their new values (a reader that does not
-    recalculate sees them; Excel recalculates on opening anyway)."""
+    recalculate sees them; Excel recalculates on opening anyway), and so do the monitoring
+    block's figures that follow the plan on a sheet with a monitoring month (``lifecycle``:
+    the LifecycleConfig its formulas read, perf_xl.workbook.track.workbook_params)."""
     from .spendplan import fill_department, fill_summary
 
     results = fill_department(dept, profile=profile, overwrite=overwrite, formulas=formulas)
@@ -82,6 +84,7 @@ def fill(dept: Department, profile: str | None = None, overwrite: bool = False,
             changed = True
         if result.changes and formulas is not None:
             _plan_amounts(patch, project, formulas.get(project.sheet or "") or {})
+            _track_plan(patch, project, formulas.get(project.sheet or "") or {}, lifecycle)
         details.extend(f"「{project.sheet}」{line}" for line in result.lines())
     if changed and formulas is not None and L.SUMMARY_SHEET in formulas:
         _summary_plan_figures(patch, dept, formulas[L.SUMMARY_SHEET])
@@ -101,6 +104,22 @@ def _plan_amounts(patch: Patch, project, formulas: Mapping[str, str]) -> None:
         pct = project.plan[i] if i < len(project.plan) else None
         value = planned_spend(project.budget, pct) if pct is not None and project.budget is not None else ""
         patch.set(project.sheet or "", cell, Formula(text, value))
+
+
+def _track_plan(patch: Patch, project, formulas: Mapping[str, str], lifecycle) -> None:
+    """The monitoring block's 计划进度 and 对计划的预算灯 with the values of the new plan."""
+    from .workbook.track import plan_figures
+
+    if project.track is None or not project.track.month:
+        return
+    for cell, value in plan_figures(project, formulas, lifecycle or _default_lifecycle()).items():
+        patch.set(project.sheet or "", cell, value)
+
+
+def _default_lifecycle():
+    from .lifecycle.config import LifecycleConfig
+
+    return LifecycleConfig()
 
 
 _PLAN_FIGURES = ("（%）", "（万元）", "计划支出")

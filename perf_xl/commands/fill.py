@@ -58,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
         profile = plan
         for note in notes:
             print("注意：" + note)
-    outcome = fill(dept, profile=profile, overwrite=args.overwrite, formulas=read.formulas)
+    from ..workbook import layout as L
+    from ..workbook.track import workbook_params
+
+    params = workbook_params(book.grid(L.CODES_SHEET) if L.CODES_SHEET in book.sheet_names else None)
+    outcome = fill(dept, profile=profile, overwrite=args.overwrite, formulas=read.formulas,
+                   lifecycle=params)
     for line in outcome.details:
         print(line)
     for problem in read.problems:

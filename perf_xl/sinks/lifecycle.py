@@ -113,6 +113,11 @@ def _unit(dept: Department, p) -> str:
     return unit
 
 
+def _level_name(level: str) -> str:
+    """一级/二级 as the forms print them: "产出" → "产出指标" (blank stays blank)."""
+    return level + "指标" if level and not level.endswith("指标") else level
+
+
 def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         from ..model import decimal_text
@@ -150,33 +155,7 @@ def _monitor_sheet(ws, f: _F, dept: Department, r: ProjectResult) -> None:
     _put(ws, 5, 0, "年度总体目标", f("head"), 1)
     _put(ws, 5, 2, p.goal, f("left"), last)
     ws.set_row(5, max(30, _rows_for(p.goal, 123)))
-    _put(ws, 6, 0, "绩效指标", f("head"), 0, 7 + max(len(r.indicators), 1))
-    for c, head in ((1, "一级指标"), (2, "二级指标"), (3, "三级指标"), (4, "年度指标值"),
-                    (5, f"1-{n}月执行情况"), (8, "完成目标可能性"), (9, "备注")):
-        _put(ws, 6, c, head, f("head"), None, 7)
-    _put(ws, 6, 6, "偏差原因分析", f("head"), 7)
-    _put(ws, 7, 6, "偏差原因", f("head"))
-    _put(ws, 7, 7, "原因说明", f("head"))
-    row = 8
-    for i in r.indicators:
-        it = indicator_track(p, i.index)
-        fill = LIGHT_FILLS.get(i.light or "")
-        cells = (i.level1 + "指标" if i.level1 and not i.level1.endswith("指标") else i.level1,
-                 i.level2 + "指标" if i.level2 and not i.level2.endswith("指标") else i.level2,
-                 i.judged.name, i.value_text)
-        for c, value in enumerate(cells, start=1):
-            _put(ws, row, c, value, f("left") if c == 3 else f())
-        _put(ws, row, 5, _text(i.reported), f(bg_color=fill) if fill else f())
-        _put(ws, row, 6, it.deviation, f())
-        _put(ws, row, 7, it.reason, f("left"))
-        _put(ws, row, 8, it.likelihood, f())
-        _put(ws, row, 9, it.remark, f("left"))
-        ws.set_row(row, max(20, _rows_for(i.judged.name, 18), _rows_for(it.reason, 20),
-                            _rows_for(it.remark, 18)))
-        row += 1
-    if not r.indicators:
-        _put(ws, row, 1, "（无指标）", f(), last)
-        row += 1
+    row = _monitor_indicators(ws, f, r, last)
     if t.analysis or t.measures:  # the closing block of hbpromonitorxls.ftl
         for caption, text in (("偏差或不能完成目标原因分析", t.analysis), ("相关建议或举措", t.measures)):
             _put(ws, row, 0, caption, f("head"), 1)
@@ -192,17 +171,58 @@ def _monitor_sheet(ws, f: _F, dept: Department, r: ProjectResult) -> None:
     ws.repeat_rows(6, 7)
 
 
+def _monitor_indicators(ws, f: _F, r: ProjectResult, last: int) -> int:
+    """The 绩效指标 block from row 6 (two heading rows); returns the first row after it."""
+    p, n = r.project, r.month
+    _put(ws, 6, 0, "绩效指标", f("head"), 0, 7 + max(len(r.indicators), 1))
+    for c, head in ((1, "一级指标"), (2, "二级指标"), (3, "三级指标"), (4, "年度指标值"),
+                    (5, f"1-{n}月执行情况"), (8, "完成目标可能性"), (9, "备注")):
+        _put(ws, 6, c, head, f("head"), None, 7)
+    _put(ws, 6, 6, "偏差原因分析", f("head"), 7)
+    _put(ws, 7, 6, "偏差原因", f("head"))
+    _put(ws, 7, 7, "原因说明", f("head"))
+    row = 8
+    for i in r.indicators:
+        it = indicator_track(p, i.index)
+        fill = LIGHT_FILLS.get(i.light or "")
+        cells = (_level_name(i.level1), _level_name(i.level2), i.judged.name, i.value_text)
+        for c, value in enumerate(cells, start=1):
+            _put(ws, row, c, value, f("left") if c == 3 else f())
+        _put(ws, row, 5, _text(i.reported), f(bg_color=fill) if fill else f())
+        _put(ws, row, 6, it.deviation, f())
+        _put(ws, row, 7, it.reason, f("left"))
+        _put(ws, row, 8, it.likelihood, f())
+        _put(ws, row, 9, it.remark, f("left"))
+        ws.set_row(row, max(20, _rows_for(i.judged.name, 18), _rows_for(it.reason, 20),
+                            _rows_for(it.remark, 18)))
+        row += 1
+    if not r.indicators:
+        _put(ws, row, 1, "（无指标）", f(), last)
+        row += 1
+    return row
+
+
 # -- 自评表 ------------------------------------------------------------------------------------
 EVAL_WIDTHS = [8, 10, 12, 16, 11, 11, 8, 8, 28]
 
 
 def _selfeval_sheet(ws, f: _F, dept: Department, r: ProjectResult, cfg, today: _dt.date) -> None:
-    p, t = r.project, r.track
     _setup(ws, False, EVAL_WIDTHS)
     last = len(EVAL_WIDTHS) - 1
     _put(ws, 0, 0, "项目支出绩效自评表", f("title"), last)
     ws.set_row(0, 30)
     _put(ws, 1, 0, f"（{dept.year or ''}年度）", f("subtitle"), last)
+    _selfeval_identity(ws, f, dept, r.project, today, last)
+    _selfeval_funds(ws, f, r, cfg, last)
+    top = 10
+    row = _selfeval_indicators(ws, f, r, top, last)
+    _selfeval_closing(ws, f, r, row, last)
+    ws.print_area(0, 0, row + 2, last)
+    ws.repeat_rows(top, top)
+
+
+def _selfeval_identity(ws, f: _F, dept: Department, p, today: _dt.date, last: int) -> None:
+    """Rows 2-5: 单位名称 and 填报日期, then 项目名称 … 项目类型."""
     _put(ws, 2, 0, f"单位名称：{_unit(dept, p)}", f("plain"), 5)
     _put(ws, 2, 6, f"填报日期：{today:%Y-%m-%d}", f("plain"), last)
     _put(ws, 3, 0, "项目名称", f("head"), 1)
@@ -220,6 +240,11 @@ def _selfeval_sheet(ws, f: _F, dept: Department, r: ProjectResult, cfg, today: _
     _put(ws, 5, 8, "1、常年性项目 □ 2、延续性项目 □ 3、一次性项目 □", f("left"))
     for rr in (4, 5):
         ws.set_row(rr, 40)
+
+
+def _selfeval_funds(ws, f: _F, r: ProjectResult, cfg, last: int) -> None:
+    """Rows 6-9: 预算执行情况 with its score, then 年度总体目标 and what was achieved."""
+    p, t = r.project, r.track
     _put(ws, 6, 0, f"预算执行情况（万元）（{_text(cfg.execution_weight)}分）", f("head"), 1, 7)
     for c, head in ((2, ""), (3, "预算数"), (4, "调整预算数（A）"), (5, "执行数（B）"), (6, "执行率（B/A）"),
                     (7, "分值"), (8, "得分")):
@@ -240,7 +265,11 @@ def _selfeval_sheet(ws, f: _F, dept: Department, r: ProjectResult, cfg, today: _
         if r.indicator_score is not None else ""
     _put(ws, 9, 6, done, f("left"), last)
     ws.set_row(9, max(30, _rows_for(p.goal, 52)))
-    top = 10
+
+
+def _selfeval_indicators(ws, f: _F, r: ProjectResult, top: int, last: int) -> int:
+    """The 绩效指标 block from row `top`; returns the first row after it."""
+    p = r.project
     _put(ws, top, 0, "绩效指标", f("head"), 0, top + max(len(r.indicators), 1))
     for c, head in ((1, "一级指标"), (2, "二级指标"), (3, "三级指标"), (4, "年初目标值（A）"),
                     (5, "实际完成值（B）"), (6, "分值"), (7, "得分"), (8, "偏差原因分析及改进措施")):
@@ -250,8 +279,8 @@ def _selfeval_sheet(ws, f: _F, dept: Department, r: ProjectResult, cfg, today: _
     for i in r.indicators:
         it = indicator_track(p, i.index)
         fill = LIGHT_FILLS.get(i.light or "")
-        _put(ws, row, 1, i.level1 + ("指标" if i.level1 and not i.level1.endswith("指标") else ""), f())
-        _put(ws, row, 2, i.level2 + ("指标" if i.level2 and not i.level2.endswith("指标") else ""), f())
+        _put(ws, row, 1, _level_name(i.level1), f())
+        _put(ws, row, 2, _level_name(i.level2), f())
         _put(ws, row, 3, i.judged.name, f("left"))
         _put(ws, row, 4, i.value_text, f())
         _put(ws, row, 5, _text(i.reported), f(bg_color=fill) if fill else f())
@@ -264,18 +293,21 @@ def _selfeval_sheet(ws, f: _F, dept: Department, r: ProjectResult, cfg, today: _
     if not r.indicators:
         _put(ws, row, 1, "（无指标）", f(), last)
         row += 1
+    return row
+
+
+def _selfeval_closing(ws, f: _F, r: ProjectResult, row: int, last: int) -> None:
+    """总分 and 等级 at `row`, then the two closing text rows below it."""
+    t = r.track
     _put(ws, row, 0, "总分", f("head"), 5)
     _put(ws, row, 6, "100", f("head"))
     _put(ws, row, 7, r.total, f("number", bold=True))
     _put(ws, row, 8, f"自评等级：{r.grade or '—'}", f(bold=True))
-    row += 1
-    for caption, text in (("偏差大或目标未完成原因分析", t.analysis), ("改进措施及结果应用方案", t.measures)):
-        _put(ws, row, 0, caption, f("head"), 1)
-        _put(ws, row, 2, text, f("left"), last)
-        ws.set_row(row, max(40, _rows_for(text, 100)))
-        row += 1
-    ws.print_area(0, 0, row - 1, last)
-    ws.repeat_rows(top, top)
+    for n, (caption, text) in enumerate((("偏差大或目标未完成原因分析", t.analysis),
+                                         ("改进措施及结果应用方案", t.measures)), start=row + 1):
+        _put(ws, n, 0, caption, f("head"), 1)
+        _put(ws, n, 2, text, f("left"), last)
+        ws.set_row(n, max(40, _rows_for(text, 100)))
 
 
 # -- the list sheet ----------------------------------------------------------------------------

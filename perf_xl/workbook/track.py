@@ -109,19 +109,24 @@ def changes_patch(changes, grid_of=None) -> Patch:
     return patch
 
 
-def helpers_patch(dept: Department, cfg, grid_of=None, results=None) -> Patch:
+def block_patch(dept: Department, cfg, grid_of=None, results=None, months=None) -> Patch:
     """The helper columns (目标数, 类型, 按序时, 权重组) of every indicator, from its 指标值,
     the row formulas, and the formula parameters on 代码表: what the native formulas judge
     by. With ``grid_of`` (sheet -> Grid) only the helper cells that differ from what the
-    sheet holds are written. With ``results`` (perf_xl.lifecycle.evaluate, one per project)
-    every row formula goes with the value it gives (a writer leaves a cell that already
-    holds both alone); without, only the rows whose formula is missing or another get it."""
+    sheet holds are written. Every row formula goes with the value it gives (the monitoring
+    at the month the sheet holds — ``months``: sheet -> month after the write — and the
+    self-evaluation; ``results``: one per project, reused), where the sheet shows another
+    value; a row whose 分值 cell shows another value (its formulas missing) gets them all.
+    The project figures (执行率, 灯, 得分 …) likewise, where the sheet still holds the tool's
+    formula (read with ``grid_of`` only). On a sheet whose table moved, the row formulas
+    are written where missing or another, without values, and the figures are left alone."""
     from ..lifecycle.judge import judge_project
     from ..rules.facts import ProjectFacts
     from . import track_formulas as TF
     from .patch import Formula
-    from .track_build import result_formulas
+    from .track_build import block_formulas
 
+    weight_col = L.TRACK_COLUMN["eff_weight"].col
     patch = Patch()
     for index, p in enumerate(dept.projects):
         sheet = p.sheet or ""
@@ -130,20 +135,37 @@ def helpers_patch(dept: Department, cfg, grid_of=None, results=None) -> Patch:
         placement = placement if placement is not None and not placement.exact else None
         at = placement.cell if placement is not None else (lambda ref: ref)
         rows = list(_layout_rows(p))
-        cached = (result_formulas(results[index], rows)[1]
-                  if results and placement is None and results[index].project is p else {})
-        for j, row in zip(judge_project(ProjectFacts(p), cfg), rows, strict=False):
+        facts = ProjectFacts(p)
+        judged = judge_project(facts, cfg)
+        for j, row in zip(judged, rows, strict=False):
             for key, value in helper_values(j).items():
                 ref = f"{L.TRACK_COLUMN[key].col}{row}"
                 if grid is None or not _same(grid.get(at(ref)), value):
                     patch.set(sheet, ref, value)
-            for key, text in TF.row_formulas(row).items():
-                ref = f"{L.TRACK_COLUMN[key].col}{row}"
-                formula = cached.get(ref)
-                if formula is not None and formula.text == text:
+        if placement is not None:
+            for row in rows[:len(judged)]:
+                for key, text in TF.row_formulas(row).items():
+                    ref = f"{L.TRACK_COLUMN[key].col}{row}"
+                    if grid is None or grid.formulas.get(at(ref)) != moved_value(Formula(text), placement).text:
+                        patch.set(sheet, ref, Formula(text))
+            continue
+        month = _block_month(p, months)
+        if month is False:
+            continue  # (a month outside 1–12 on the sheet: what its formulas give is not known)
+        known = [results[index]] if results and results[index].project is p else []
+        figures, by_row = block_formulas(p, cfg, month, known, facts)
+        if grid is not None:
+            for ref, formula in figures.items():
+                if not _same(grid.get(ref), formula.cached) and grid.formulas.get(ref) == formula.text:
                     patch.set(sheet, ref, formula)
-                elif grid is None or grid.formulas.get(at(ref)) != moved_value(Formula(text), placement).text:
-                    patch.set(sheet, ref, Formula(text))
+        for row in rows[:len(judged)]:
+            cells = [(f"{L.TRACK_COLUMN[key].col}{row}", key) for key in TF.row_formulas(row)]
+            everything = grid is None or not _same(grid.get(f"{weight_col}{row}"),
+                                                   by_row[f"{weight_col}{row}"].cached)
+            for ref, _key in cells:
+                formula = by_row[ref]
+                if everything or not _same(grid.get(ref), formula.cached):
+                    patch.set(sheet, ref, formula)
     params = Patch()
     params_patch(cfg, params)
     codes = grid_of(L.CODES_SHEET) if grid_of else None
@@ -153,24 +175,19 @@ def helpers_patch(dept: Department, cfg, grid_of=None, results=None) -> Patch:
     return patch
 
 
-def results_patch(results, grid_of=None) -> Patch:
-    """The block's project figures (执行率, 灯, 得分 …) the results decide, with the values
-    their formulas give (what a reader that does not recalculate shows), where the sheet
-    holds the tool's formula and shows another value (the row formulas go with
-    helpers_patch)."""
-    from .track_build import result_formulas
-
-    patch = Patch()
-    for r in results:
-        sheet = r.project.sheet
-        grid = grid_of(sheet) if grid_of and sheet else None
-        placement = r.project.__dict__.get("_placement")
-        if grid is None or (placement is not None and not placement.exact):
-            continue  # (where the formulas are is not known without the sheet, or moved)
-        for ref, formula in result_formulas(r, [])[0].items():
-            if not _same(grid.get(ref), formula.cached) and grid.formulas.get(ref) == formula.text:
-                patch.set(sheet, ref, formula)
-    return patch
+def _block_month(project: Project, months) -> int | bool | None:
+    """The month the project's sheet holds after the write (None: none, so the monitoring
+    formulas give ""); False for a month the formulas would take that is not 1–12."""
+    if months is not None and project.sheet in months:
+        month = months[project.sheet]
+    else:
+        t = project.track
+        if t is not None and t.invalid.get("month") is not None:
+            return None  # (text: ISNUMBER is false, the formulas give "")
+        month = t.month if t is not None else None
+    if month is None:
+        return None
+    return month if 1 <= month <= 12 else False
 
 
 def _same(current: Any, value: Any) -> bool:
@@ -200,3 +217,41 @@ def describe(value: Any) -> str:
     if isinstance(value, Decimal):
         return decimal_text(value)
     return "" if value is None else str(value)
+
+
+def workbook_params(grid: Grid | None):
+    """The parameter table on 代码表 as the native formulas read it (perf_xl.lifecycle.
+    LifecycleConfig, the defaults where a cell holds no number)."""
+    from dataclasses import replace
+
+    from ..lifecycle.config import LifecycleConfig
+
+    cfg = LifecycleConfig()
+    if grid is None:
+        return cfg
+    found = {}
+    for key, _caption in L.PARAMS:
+        value = grid.get(L.param_cell(key, qualified=False))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            found[key] = Decimal(str(value))
+    return replace(cfg, **found)
+
+
+PLAN_FIGURES = ("plan_rate", "plan_value", "plan_light")
+
+
+def plan_figures(project: Project, formulas, cfg) -> dict[str, Any]:
+    """Layout cell -> formula with its value, for the block's figures that follow the plan
+    (计划进度（本单位）, 预算亮灯值（对计划）, 对计划的预算灯), computed from the project's
+    plan as it is now, where the sheet (``formulas``: cell -> formula) still holds the tool's
+    formula. Nothing when the sheet has no monitoring month (they show "" whatever the plan)
+    or its table moved."""
+    from .track_build import block_formulas
+
+    placement = project.__dict__.get("_placement")
+    month = _block_month(project, None)
+    if not month or (placement is not None and not placement.exact):
+        return {}
+    figures, _rows = block_formulas(project, cfg, month, known=(), facts=None, selfeval=False)
+    cells = {L.TRACK_OUTPUT["plan_rate"].cell, L.TRACK_OUTPUT["plan_value"].cell, L.PLAN_LIGHT}
+    return {ref: f for ref, f in figures.items() if ref in cells and formulas.get(ref) == f.text}

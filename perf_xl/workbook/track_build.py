@@ -207,26 +207,47 @@ def _row_cached(mon, ev, index: int) -> dict[str, Any]:
     return out
 
 
-def result_formulas(result, rows: list[int]) -> tuple[dict[str, Formula], dict[str, Formula]]:
-    """(project figures, indicator rows): cell -> formula with the value it gives, for the
-    block's formulas that one monitoring or self-evaluation result (perf_xl.lifecycle.
-    evaluate) decides — what a --write puts beside the figures it wrote, so that readers
-    that do not recalculate see them. ``rows``: the sheet rows of the indicators."""
-    mon, ev = (result, None) if result.phase == MONITOR else (None, result)
+_MONITOR_FIGURES = ("standard_rate", "execution_rate", "plan_rate", "budget_value", "plan_value",
+                    "light", "budget_light", "plan_light")
+
+
+def block_formulas(project: Project, cfg: LifecycleConfig, month: int | None, known=(),
+                   facts=None, selfeval: bool = True) -> tuple[dict[str, Formula], dict[str, Formula]]:
+    """(project figures, indicator rows): layout cell -> formula with the value it gives, for
+    every formula of the block — what the builder caches, from the monitoring at ``month``
+    (the figures a monitoring decides give "" without one) and the self-evaluation.
+    ``known``: results already computed for this project (perf_xl.lifecycle.evaluate),
+    reused; ``selfeval=False``: only the monitoring's project figures (no rows). Readers that do not
+    recalculate see these values after a --write or a fill."""
+    mon = ev = None
+    for r in known:
+        if r.phase == MONITOR and r.month == month:
+            mon = r
+        elif r.phase == SELFEVAL:
+            ev = r
+    if month and mon is None:
+        mon = evaluate_project(project, MONITOR, month, cfg, facts)
+    if ev is None and selfeval:
+        ev = evaluate_project(project, SELFEVAL, 12, cfg, facts)
     formulas = TF.project_formulas()  # (a copy)
     formulas["budget_light"] = TF.budget_light("budget_value")
     formulas["plan_light"] = TF.budget_light("plan_value")
     cells = {"budget_light": L.BUDGET_LIGHT, "plan_light": L.PLAN_LIGHT}
-    project: dict[str, Formula] = {}
-    for key, value in _project_cached(mon, ev).items():
-        cell = cells.get(key) or L.TRACK_OUTPUT[key].cell
-        project[cell] = Formula(formulas[key], "" if value is None else value)
+    cached = _project_cached(mon if month else None, ev)
+    figures: dict[str, Formula] = {}
+    for key, text in formulas.items():
+        if not selfeval and key not in _MONITOR_FIGURES:
+            continue
+        value = cached.get(key)
+        figures[cells.get(key) or L.TRACK_OUTPUT[key].cell] = Formula(text, "" if value is None else value)
     by_row: dict[str, Formula] = {}
-    for index, row in enumerate(rows[:len(result.indicators)]):
-        texts = TF.row_formulas(row)
-        for key, value in _row_cached(mon, ev, index).items():
-            by_row[f"{L.TRACK_COLUMN[key].col}{row}"] = Formula(texts[key], "" if value is None else value)
-    return project, by_row
+    for index in range(len(project.indicators) if selfeval else 0):
+        row = L.indicator_row(index)
+        rc = _row_cached(mon if month else None, ev, index)
+        for key, text in TF.row_formulas(row).items():
+            value = rc.get(key)
+            by_row[f"{L.TRACK_COLUMN[key].col}{row}"] = Formula(text, "" if value is None else value)
+    return figures, by_row
 
 
 def write_params(book, ws, cfg: LifecycleConfig) -> None:
