@@ -97,3 +97,10 @@ def test_libreoffice_recalculates_what_fill_cached(refilled):
     assert [d for s, cells in plan.items() for d in compare(res["values"][s], cells, s)] == []
     shown = {v for s in plan for v in res["values"][s].values() if isinstance(v, str)}
     assert {"红灯", "黄灯"} <= shown  # (the plan has everything spent by 6月底)
+
+
+def test_the_block_writer_knows_the_row_formulas_order():
+    from perf_xl.workbook import track
+    from perf_xl.workbook import track_formulas as TF
+
+    assert tuple(TF.row_formulas(L.IND_FIRST_ROW)) == track._ROW_FORMULA_KEYS
