@@ -5,13 +5,17 @@ workbook, and `perf-xl validate` (whole process) on both.
 
 Targets (issues 3 and 4): example build < 3 s (process); 1,000 projects built < 30 s and
 read back < 10 s; validate the example < 1.5 s and the 1,000-project workbook < 8 s
-(whole process). Prints figures; it is not a test.
+(whole process). Issue 12: ``perf-xl validate`` of the 1,000-project workbook within 1.5×
+python-calamine reading every sheet of it, both whole processes, alternating, with their
+CPU time and peak memory. The processes use compiled bytecode (a private pycache), as an
+installed package does. Prints figures; it is not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import os
 import statistics
 import subprocess
 import sys
@@ -28,6 +32,12 @@ from perf_xl.model import Department  # noqa: E402
 from perf_xl.resources import example_path  # noqa: E402
 from perf_xl.workbook.build import build_workbook  # noqa: E402
 from perf_xl.workbook.read import read_workbook  # noqa: E402
+
+# The measured processes compile their bytecode once into a private cache (this
+# environment may set PYTHONDONTWRITEBYTECODE; an installed package has its .pyc files).
+_PYCACHE = tempfile.mkdtemp(prefix="perfxl-bench-pyc-")
+ENV = {**os.environ, "PYTHONPYCACHEPREFIX": _PYCACHE, "PYTHONPATH": str(ROOT)}
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def synthetic(n: int) -> Department:
@@ -49,7 +59,7 @@ def synthetic(n: int) -> Department:
 
 def process(*args: str) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "perf_xl", *args], cwd=ROOT, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "perf_xl", *args], cwd=ROOT, capture_output=True, env=ENV)
     took = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr.decode())
@@ -61,7 +71,8 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 took = time.perf_counter() - start
-print(json.dumps({"took": took, "rc": rc, "maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"took": took, "rc": rc, "maxrss": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime}))
 """
 _CALAMINE = """
 import sys
@@ -72,29 +83,37 @@ for name in book.sheet_names:
 """
 
 
-def measured(*cmd: str) -> tuple[float, int]:
-    """(seconds, peak memory in KiB) of a whole process."""
+def measured(*cmd: str) -> tuple[float, int, float]:
+    """(seconds, peak memory in KiB, CPU seconds) of a whole process."""
     import json
 
-    done = subprocess.run([sys.executable, "-c", _MEASURED, *cmd], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _MEASURED, *cmd], cwd=ROOT, capture_output=True, text=True,
+                          env=ENV)
     data = json.loads(done.stdout)
     if data["rc"] not in (0, 1):
         raise SystemExit(f"{cmd} failed")
-    return data["took"], data["maxrss"]
+    return data["took"], data["maxrss"], data["cpu"]
 
 
 def side_by_side(path: Path, rounds: int = 5) -> None:
     """`perf-xl validate` against python-calamine reading every sheet, alternating, one
-    process each (issue 12: within 1.5×)."""
+    process each (issue 12: within 1.5×). Wall time is what the target is about; the CPU
+    time shows what another busy process on the machine did to it."""
+    measured(sys.executable, "-m", "perf_xl", "validate", str(path))  # compile the bytecode once
     cal, val = [], []
     for _ in range(rounds):
         cal.append(measured(sys.executable, "-c", _CALAMINE, str(path)))
         val.append(measured(sys.executable, "-m", "perf_xl", "validate", str(path)))
-    c, v = min(t for t, _ in cal), min(t for t, _ in val)
+    c, v = min(t for t, _m, _c in cal), min(t for t, _m, _c in val)
+    c_cpu, v_cpu = min(x for _t, _m, x in cal), min(x for _t, _m, x in val)
+    ratios = sorted(b[0] / a[0] for a, b in zip(cal, val, strict=True))
+    print(f"load average {os.getloadavg()[0]:.2f} (2 cores: above ~1 another process competes)")
     print(f"validate vs calamine ({path.name}): perf-xl validate {v:.2f} s, calamine reading every sheet "
           f"{c:.2f} s (both whole processes, best of {rounds}) → {v / c:.2f}× (target ≤ 1.5×: "
-          f"{'met' if v <= 1.5 * c else 'NOT met'}); peak memory validate {max(m for _, m in val) / 1024:.0f} MiB, "
-          f"calamine {max(m for _, m in cal) / 1024:.0f} MiB")
+          f"{'met' if v <= 1.5 * c else 'NOT met'}); per round "
+          + " ".join(f"{r:.2f}" for r in ratios)
+          + f"; CPU {v_cpu:.2f} s vs {c_cpu:.2f} s → {v_cpu / c_cpu:.2f}×; peak memory validate "
+          f"{max(m for _, m, _c in val) / 1024:.0f} MiB, calamine {max(m for _, m, _c in cal) / 1024:.0f} MiB")
 
 
 def timed(fn, repeat: int = 1) -> float:

@@ -58,6 +58,14 @@ class Input:
     kind: str  # workbook | text | json | docx
     findings: list[dict[str, Any]]
     remarks: list[str] = field(default_factory=list)  # e.g. sheets left out (PT502)
+    # summarize(department, findings), made where the file was read (a worker): the bureau
+    # file's rows and the 文件清单 figures both come from it.
+    summary: Summary | None = field(default=None, repr=False, compare=False)
+
+    def own_summary(self) -> Summary:
+        if self.summary is None:
+            self.summary = summarize(self.department, self.findings)
+        return self.summary
 
 
 @dataclass
@@ -116,7 +124,7 @@ class Consolidation:
             rows.append({
                 "文件": e.name, "状态": FILE_READ, "类型": KIND_LABELS.get(e.kind, e.kind),
                 "单位": unit_label(e.department, unit_index[id(e)]),
-                **_file_figures(e.department, e.findings),
+                **_file_figures(e.own_summary()),
                 "说明": "；".join(e.remarks),
             })
         return rows
@@ -275,7 +283,10 @@ def read_one(path: Path, name: str, config: RuleConfig | None = None) -> Input |
     except Exception as exc:  # keep the figures even if a rule trips over this input
         findings = []
         remarks.append(f"校验时发生意外错误（{type(exc).__name__}：{exc}），本文件未校验")
-    return Input(path, name, loaded.department, loaded.kind, findings, remarks)
+    entry = Input(path, name, loaded.department, loaded.kind, findings, remarks)
+    with contextlib.suppress(Exception):  # (made again, and failing there, by the caller)
+        entry.own_summary()
+    return entry
 
 
 def reason_of(exc: PerfXLError) -> str:
@@ -384,7 +395,7 @@ class _InOrder:
             e = self.pending.pop(self.next)
             self.next += 1
             if isinstance(e, Input):
-                self.book.add_department(e.department, e.findings, e.name)
+                self.book.add_department(e.department, e.findings, e.name, summary=e.own_summary())
 
 
 def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, progress: Progress | None,
@@ -480,7 +491,6 @@ def _notes(entries: list[Input | Skipped], inputs: list[Input]) -> list[str]:
     return notes
 
 
-def _file_figures(dept: Department, findings: list[dict[str, Any]]) -> dict[str, Any]:
+def _file_figures(s: Summary) -> dict[str, Any]:
     """A file's 项目数, 预算数 and findings by severity (department-wide ones too): its summary's."""
-    s = summarize(dept, findings)
     return {"项目数": s.total["项目数"], "预算数": s.total["预算数"], **s.findings_by_severity}

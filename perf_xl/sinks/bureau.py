@@ -238,13 +238,15 @@ class BureauBook:
     def add_findings(self, rows: Iterable[Mapping[str, Any]]) -> None:
         self.findings.add(rows)
 
-    def add_department(self, dept: Department, findings: list[dict[str, Any]], source: str = "") -> None:
-        """The next department of a consolidation (in order): its projects and findings."""
+    def add_department(self, dept: Department, findings: list[dict[str, Any]], source: str = "", *,
+                       summary: Summary | None = None) -> None:
+        """The next department of a consolidation (in order): its projects and findings.
+        ``summary``: summarize(dept, findings), when the caller has it already."""
         index = self._units
         self._units += 1
         unit = unit_label(dept, index)
         start = self.projects.count + 1
-        for n, row in enumerate(summarize(dept, findings).projects):
+        for n, row in enumerate((summary or summarize(dept, findings)).projects):
             self.projects.add_row({**row, "单位": unit, "序号": start + n})
         mine = [{**f, "unit_index": 0, "source": source or f.get("source")} for f in findings]
         self.findings.add(_finding_rows(mine, [dept], self.findings.count + 1, units=[unit]))

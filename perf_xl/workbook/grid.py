@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import WorkbookError
 from . import layout as L
-from .safety import check_workbook_file, sheet_too_large
+from .safety import read_workbook_file, sheet_too_large
 
 
 class Grid:
@@ -48,10 +48,16 @@ class Grid:
 
     def at(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None outside the data."""
-        if row < 1 or col < 1 or row > len(self._raw):
+        raw = self._raw
+        if row < 1 or col < 1 or row > len(raw):
             return None
-        line = self._raw[row - 1]
-        return _clean(line[col - 1]) if col <= len(line) else None
+        line = raw[row - 1]
+        if col > len(line):
+            return None
+        v = line[col - 1]
+        if v.__class__ is str:  # (_clean, inlined: the readers ask for ~200 cells of each sheet)
+            return None if not v or v.isspace() else v
+        return _clean(v) if isinstance(v, str) else v
 
     def row_values(self, row: int, cols: Sequence[int]) -> list[Any]:
         """The values of 1-based ``row`` in the 1-based columns ``cols`` (None for blanks)."""
@@ -76,8 +82,10 @@ class Grid:
         return self.at(*_split(ref))
 
     def text(self, ref: str) -> str:
-        value = self.get(ref)
-        return "" if value is None else _as_text(value)
+        value = self.at(*_split(ref))
+        if value is None:
+            return ""
+        return value.strip() if value.__class__ is str else _as_text(value)
 
     @property
     def height(self) -> int:
@@ -136,10 +144,12 @@ def _as_text(value: Any) -> str:
 def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | None = None,
                ) -> tuple[list[str], dict[str, Grid]]:
     """Every sheet's name (in order) and the grids of the wanted ones (names, or a predicate
-    on the name), via python-calamine."""
+    on the name), via python-calamine, once the package has passed the safety check."""
     from python_calamine import CalamineWorkbook
 
-    check_workbook_file(path)
+    # Checked from its bytes in memory (cheap: no member is opened through zipfile); calamine
+    # then reads the members it needs from the file itself, so the bytes are not held twice.
+    read_workbook_file(path)
     if only is None or callable(only):
         wanted = only
     else:

@@ -39,6 +39,7 @@ _MARKER = compact(L.MARKER_PREFIX)
 _split = lru_cache(maxsize=8192)(L.split_a1)
 _MARKER_HOME = L.split_a1(L.MARKER_CELL)
 _END = compact(L.IND_END_MARKER)
+_END_FIRST = _END[0]  # in any text whose compacted form starts with _END
 
 
 def has_marker(grid: Grid) -> bool:
@@ -101,6 +102,8 @@ class Placement:
         return last + 1 + index - len(self.indicator_rows)
 
     def col(self, col: int) -> int:
+        if not self.moved:  # every column where the layout says (see _search)
+            return col
         if col in self.cols:
             return self.cols[col]
         left = max((c for c in self.cols if c < col), default=None)
@@ -272,15 +275,16 @@ def indicator_rows(grid: Grid, placement: Placement, cols: tuple[int, ...]) -> t
     for r in range(first, len(raw) + 1):
         line = raw[r - 1]
         v = line[a] if a < len(line) else None
-        if v.__class__ is str and compact(v).startswith(_END):
+        if v.__class__ is str and _END_FIRST in v and compact(v).startswith(_END):
             end = r
             break
     unplaced: list[int] = []
     if end is not None:
         taken = [r for r in range(first, end) if _filled(raw[r - 1], idx)]
+        head, rest = idx[:1], idx[1:]
         for r in range(end + 1, len(raw) + 1):  # below the notes: only what looks like an indicator
             line = raw[r - 1]
-            if _filled(line, idx[:1]) and _filled(line, idx[1:]):
+            if _filled(line, head) and _filled(line, rest):
                 unplaced.append(r)
         return taken, unplaced
     taken = []

@@ -259,9 +259,17 @@ _IND_INDEXES = tuple(col for _key, col in _IND_COLS)
 _TABLE_INDEXES = tuple(L.col_index(c.col) for c in L.IND_COLUMNS)
 
 
+assert _IND_KEYS == ("level1", "level2", "level3", "description", "value", "basis", "mid_value")
+
+
 def _indicator(grid: Grid, row: int, cols: tuple[int, ...]) -> Indicator:
-    cells = grid.row_values(row, cols)
-    return Indicator(**dict(zip(_IND_KEYS, ("" if v is None else _as_text(v) for v in cells), strict=True)))
+    texts = []
+    for v in grid.row_values(row, cols):  # blanks are None
+        if v is None:
+            texts.append("")
+        else:
+            texts.append(v.strip() if v.__class__ is str else _as_text(v))
+    return Indicator(*texts[:6], mid_value=texts[6])
 
 
 def _money(value: Any, key: str, invalid: dict[str, str]) -> Decimal | None:

@@ -41,13 +41,24 @@ PLAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetm
 def check_workbook_file(path: str | Path, data: bytes | None = None) -> str:
     """Refuse anything that is not a sane .xlsx/.xlsm package; return its main content type.
     ``data``: the file's bytes, when the caller has read them already."""
-    path = Path(path)
+    return _check_workbook(Path(path), data)[1]
+
+
+def read_workbook_file(path: str | Path) -> tuple[bytes, str]:
+    """(the file's bytes, its main content type): the file read once and checked as
+    :func:`check_workbook_file` checks it, for a reader to hand those same bytes on."""
+    return _check_workbook(Path(path), None)
+
+
+def _check_workbook(path: Path, data: bytes | None) -> tuple[bytes, str]:
     require_regular_file(path, WorkbookError)
     if path.suffix.lower() == ".xls":
         raise WorkbookError("不支持旧版 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 或 .xlsm",
                             path=str(path))
+    if data is None:
+        data = read_regular_file(path, WorkbookError)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise WorkbookError("不是 Excel 工作簿（文件不是 .xlsx/.xlsm 的 zip 格式，或已损坏、被截断）",
                             path=str(path)) from None
@@ -77,7 +88,7 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> str:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     current = info.filename
                     head = _head(zf, info, data)
-                    if any(marker in head for marker in _DTD_MARKERS):
+                    if b"<!" in head and any(marker in head for marker in _DTD_MARKERS):
                         raise WorkbookError(
                             f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
                             path=str(path))
@@ -100,20 +111,33 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> str:
                             path=str(path))
     if suffix == ".xlsx" and kind == MACRO_CONTENT_TYPE:
         raise WorkbookError("扩展名是 .xlsx，但文件含有宏（实为 .xlsm 改名）：请改回 .xlsm", path=str(path))
-    return kind
+    return data, kind
 
 
-def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None) -> bytes:
-    """The first _HEAD_BYTES of a member; from the file's bytes, when given, without the
-    cost of opening the member (a workbook of 1,000 sheets has 3,000 of them)."""
-    if data is not None and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and (
-            data[info.header_offset:info.header_offset + 4] == b"PK\x03\x04"):
-        name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
-        start = info.header_offset + 30 + name_len + extra_len
-        raw = memoryview(data)[start:start + min(info.compress_size, 1 << 16)]
+_HEAD_INPUT = 8192  # compressed bytes fed to zlib at a time for a member's head
+_HEAD_INPUT_MAX = 1 << 16  # and at most this many in all
+
+
+def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> bytes:
+    """The first _HEAD_BYTES of a member, from the file's bytes without the cost of opening
+    the member (a workbook of 1,000 sheets has 3,000 of them): the compressed data is fed to
+    zlib a little at a time, so a head costs what it inflates, not the member's size."""
+    offset = info.header_offset
+    if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and not info.flag_bits & 1 and (
+            data[offset:offset + 4] == b"PK\x03\x04"):
+        name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
+        start = offset + 30 + name_len + extra_len
+        end = start + min(info.compress_size, _HEAD_INPUT_MAX)
+        view = memoryview(data)
         if info.compress_type == zipfile.ZIP_STORED:
-            return bytes(raw[:_HEAD_BYTES])
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, _HEAD_BYTES)
+            return bytes(view[start:min(end, start + _HEAD_BYTES)])
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        head = b""
+        while start < end and len(head) < _HEAD_BYTES and not inflate.eof:
+            chunk = view[start:min(end, start + _HEAD_INPUT)]
+            start += len(chunk)
+            head += inflate.decompress(chunk, _HEAD_BYTES - len(head))
+        return head
     with zf.open(info) as part:
         return part.read(_HEAD_BYTES)
 
