@@ -1,6 +1,6 @@
 """In-place updates (part-level writer) against an openpyxl load + save of the same file.
 
-    python bench/bench_update.py [--projects 1000] [--repeat 3]
+    python bench/bench_update.py [--projects 1000] [--repeat 3]    (--repeat 10 on a busy machine)
 
 For the example workbook (39 projects) and a synthetic workbook of --projects projects,
 side by side, each run as its own process on a fresh copy (wall time, best of --repeat,
@@ -79,6 +79,12 @@ def main() -> None:
               f"{books[f'{args.projects} projects'].stat().st_size / 2**20:.1f} MB)")
         run([sys.executable, "-m", "perf_xl", "rules"], env)  # compile the bytecode once
         perf_xl = [sys.executable, "-m", "perf_xl"]
+        # What every process below pays before perf_xl runs (this machine's site-packages
+        # .pth files included), and the lightest command: the floor under the figures.
+        bare = min(run([sys.executable, "-c", "pass"], env)[0] for _ in range(max(args.repeat, 5)))
+        helped = min(run([*perf_xl, "--help"], env)[0] for _ in range(max(args.repeat, 5)))
+        print(f"\n  {'python -c pass':24} {bare:7.2f} s   (interpreter start-up)")
+        print(f"  {'perf-xl --help':24} {helped:7.2f} s")
         for label, src in books.items():
             repeat = args.repeat if src.stat().st_size < 2**20 else 1
             print(f"\n{label}:")

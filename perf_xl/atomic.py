@@ -7,8 +7,8 @@ One writer at a time (「锁与并发」):
 - :func:`begin_update` is called before a workbook is read for an in-place update. It
   refuses a file another program has open (Excel's ``~$Name.xlsm``, LibreOffice's
   ``.~lock.Name.xlsm#``; ``force`` overrides), a read-only file, a file with several hard
-  links and anything that is not a regular file; it takes an inter-process lock (filelock,
-  held until the update ends) and records the file's identity (device, inode, size,
+  links and anything that is not a regular file; it takes an inter-process lock (the OS lock,
+  perf_xl.oslock, held until the update ends) and records the file's identity (device, inode, size,
   modification time).
 - :func:`atomic_target` writes through a symbolic link to its target, holds the same lock
   while it writes, removes temporary files a killed run left behind, and just before
@@ -117,10 +117,10 @@ def _lock_path(target: Path) -> Path | None:
 
 
 class _Lock:
-    """filelock's lock on one target, re-entrant within this process."""
+    """The OS lock on one target's lock file (perf_xl.oslock), re-entrant within this process."""
 
     def __init__(self, target: Path, timeout: float) -> None:
-        from filelock import FileLock
+        from .oslock import FileLock
 
         where = _lock_path(target)
         self._lock = FileLock(str(where)) if where is not None else None
@@ -130,19 +130,20 @@ class _Lock:
     def acquire(self) -> None:
         if self._lock is None:
             return
-        from filelock import Timeout
+        from .oslock import LockTimeout
 
         try:
             self._lock.acquire(timeout=self.timeout)
-        except Timeout:
+        except LockTimeout:
             raise PerfXLError(f"另一个 perf-xl 正在更新此文件，等待 {self.timeout:.0f} 秒后仍未结束，"
                               "请稍后再试", path=str(self.target)) from None
         except OSError:
             self._lock = None  # a lock folder we cannot use: the identity check still holds
 
     def release(self) -> None:
+        # (force: an update's guard took it once, and atomic_target again for each save)
         if self._lock is not None and self._lock.is_locked:
-            self._lock.release()
+            self._lock.release(force=True)
 
 
 @dataclass

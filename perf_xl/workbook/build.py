@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime
 import io
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__, indicator_tree
 from ..atomic import atomic_target, write_errors
@@ -29,6 +29,9 @@ from .patch import Formula, Link, SheetSpec, plain
 from .sizing import display_width, row_height
 from .styles import STYLES, xlsx_page_setup
 from .vba import WORKBOOK_CODE_NAME, project_modules, vba_project_bin
+
+if TYPE_CHECKING:
+    import uuid
 
 COL_WIDTHS = L.PROJECT_COL_WIDTHS
 

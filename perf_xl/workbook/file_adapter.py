@@ -13,6 +13,7 @@ xlwings; both render owned sheets from the same SheetSpec.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ class FileAdapter:
         # patches are made in the layout's cells and moved to the sheet's here.
         self.placements: dict = {}
         self._grids: dict[str, Grid] = {}  # read, and not changed since
+        self._as_read: dict[str, Grid] = {}  # read from the file (before this update's edits)
 
     @property
     def book(self) -> Book:
@@ -89,6 +91,7 @@ class FileAdapter:
         grid = Grid(name, rows, formulas=formulas, merges=self._merges.get(name, []))
         if edits is None:
             self._grids[name] = grid
+            self._as_read.setdefault(name, grid)
         return grid
 
     def grids(self) -> dict[str, Grid]:
@@ -107,12 +110,31 @@ class FileAdapter:
             self.clear_marks(patch.clear_marks_in or None)
         for (sheet, ref), value in patch.values.items():
             L.split_a1(ref)  # a bad reference fails here, not halfway through the save
+            if isinstance(value, Formula) and self._holds(sheet, ref, value):
+                continue
             self._sheet(sheet).values[ref] = value
         for spec in patch.sheets:
             self.render(spec)
         for mark in patch.marks:
             if mark.sheet in self.book.sheets or mark.sheet in self._edits:
                 self._sheet(mark.sheet).marks.append(mark)
+
+    def _holds(self, sheet: str, ref: str, value: Formula) -> bool:
+        """The cell already holds ``value`` as read (unchanged since): the formula and its
+        cached result. Most of what summary --write and fill refresh is so, and answering
+        it from the read costs a dictionary lookup where the part writer would look for
+        each cell in the sheet's bytes."""
+        grid = self._as_read.get(sheet)
+        edits = self._edits.get(sheet)
+        if grid is None or (edits is not None and (edits.spec is not None or ref in edits.values)):
+            return False
+        text = value.text if value.text.startswith("=") else "=" + value.text
+        if grid.formulas.get(ref) != text:
+            return False
+        if value.cached is None:
+            return True
+        r, c = L.split_a1(ref)
+        return same_value(grid.raw_at(r, c), value.cached)
 
     def clear_marks(self, sheets: tuple[str, ...] | None = None) -> None:
         """Remove every mark a previous run left (on ``sheets`` only, if given); the user's
@@ -145,6 +167,7 @@ class FileAdapter:
         book.pkg.save(self.path)
         self._edits.clear()
         self._grids.clear()
+        self._as_read.clear()
         self._book = None
         self._rows = None
 
@@ -156,6 +179,18 @@ def display_value(value: Any) -> Any:
     if isinstance(value, Link):
         return value.text
     return value
+
+
+def same_value(shown: Any, wanted: Any) -> bool:
+    """A value read from a cell (calamine's types) is the value a patch means: the same
+    text, truth value or number (Decimal or float alike)."""
+    if isinstance(wanted, bool) or isinstance(shown, bool):
+        return shown is wanted
+    if isinstance(wanted, (int, float, Decimal)):
+        return isinstance(shown, (int, float)) and float(shown) == float(wanted)
+    if isinstance(wanted, str):
+        return isinstance(shown, str) and shown == wanted
+    return False
 
 
 def _put(rows: list[list[Any]], formulas: dict[str, str], ref: str, value: Any) -> None:

@@ -59,6 +59,13 @@ class Grid:
             return None if not v or v.isspace() else v
         return _clean(v) if isinstance(v, str) else v
 
+    def raw_at(self, row: int, col: int) -> Any:
+        """Value at 1-based (row, col) as the loader gave it ("" stays ""); None outside."""
+        if row < 1 or row > len(self._raw):
+            return None
+        line = self._raw[row - 1]
+        return line[col - 1] if col <= len(line) else None
+
     def row_values(self, row: int, cols: Sequence[int]) -> list[Any]:
         """The values of 1-based ``row`` in the 1-based columns ``cols`` (None for blanks)."""
         if row < 1 or row > len(self._raw):

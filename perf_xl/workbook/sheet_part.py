@@ -46,6 +46,7 @@ _LEGACY = re.compile(rb"""<(?:[\w.-]+:)?legacyDrawing\s+r:id=["']([^"']*)["']\s*
 _DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s+ref=["']([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)["']""")
 _CELL_REF = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?\br=["']([A-Z]+)[0-9]+["']""")
 _ROW = re.compile(rb"<((?:[\w.-]+:)?)row\s[^>]*>")
+_ROW_NUMBER = re.compile(rb"""\sr=["']([0-9]+)["']""")
 _COL = re.compile(rb"<(?:[\w.-]+:)?col\s[^>]*>")
 _F_FULL = re.compile(rb"<(?:[\w.-]+:)?f(\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?f>")
 _F_KIND = re.compile(rb"""\bt=["'](?!normal["'])""")
@@ -154,6 +155,9 @@ class SheetPart:
         self._prefix = b""
         self._hint = 0
         self._rows: dict[int, tuple[int, int] | None] = {}
+        self._box: tuple[int, int, int, int] | bool | None = False  # <dimension>, once read
+        self._col_styles: list[tuple[int, int, bytes | None]] | None = None
+        self._row_tags: dict[int, re.Match] | None = None  # row number -> its start tag
         self.root: etree._Element | None = None
         self._cells: SheetCells | None = None
         self._replaced = False
@@ -250,13 +254,9 @@ class SheetPart:
         spans = row_attrs.get(b"spans", b"")
         if spans and (b" " in spans or not int(spans.split(b":")[0]) <= col <= int(spans.split(b":")[-1])):
             return None
-        dim = _DIMENSION.search(data, 0, m.start())
-        if dim is not None:
-            first, _, last = dim.group(1).decode().partition(":")
-            r1, c1 = L.split_a1(first)
-            r2, c2 = L.split_a1(last or first)
-            if not (r1 <= r <= r2 and c1 <= col <= c2):
-                return None
+        box = self._dimension()
+        if box is not None and not (box[0] <= r <= box[2] and box[1] <= col <= box[3]):
+            return None
         end = data.find(b"</" + m.group(1) + b"row>", m.end())
         if end < 0 or data.find(b"extLst", m.end(), end) >= 0:
             return None
@@ -288,26 +288,42 @@ class SheetPart:
         return self._rows[r]
 
     def _row(self, r: int) -> re.Match | None:
-        """The start tag of row ``r``."""
-        data, key = self._data, b' r="%d"' % r
-        at = data.find(key, self._hint)
-        if at < 0:
-            at = data.find(key)
-        while at >= 0:
-            m = _ROW.match(data, data.rfind(b"<", 0, at))
-            if m is not None and m.end() > at:
-                return m
-            at = data.find(key, at + 1)
-        return None
+        """The start tag of row ``r`` (every row's found in one pass, when first asked)."""
+        if self._row_tags is None:
+            self._row_tags = {}
+            data = self._data
+            at = data.find(b"row", data.find(b"sheetData"))
+            while at >= 0:  # ("row" then a space or tab: a start tag, with or without a prefix)
+                m = _ROW.match(data, data.rfind(b"<", 0, at)) if data[at + 3:at + 4].isspace() else None
+                if m is not None and m.start() < at < m.end():
+                    number = _ROW_NUMBER.search(data, m.start(), m.end())
+                    if number is not None:
+                        self._row_tags.setdefault(int(number.group(1)), m)
+                    at = m.end()
+                at = data.find(b"row", at + 3)
+        return self._row_tags.get(r)
+
+    def _dimension(self) -> tuple[int, int, int, int] | None:
+        """The sheet's <dimension> as (first row, first col, last row, last col), read once."""
+        if self._box is False:
+            at = self._data.find(b"sheetData")
+            dim = _DIMENSION.search(self._data, 0, at if at >= 0 else len(self._data))
+            self._box = None
+            if dim is not None:
+                first, _, last = dim.group(1).decode().partition(":")
+                self._box = (*L.split_a1(first), *L.split_a1(last or first))
+        return self._box  # type: ignore[return-value]
 
     def _col_style(self, col: int) -> bytes | None:
-        data = self._data
-        head = data[:data.find(b"sheetData")]
-        for m in _COL.finditer(head):
-            attrs = {k: v[1:-1] for k, v in _ATTR.findall(m.group(0))}
-            if int(attrs.get(b"min", b"0") or 0) <= col <= int(attrs.get(b"max", b"0") or 0):
-                return attrs.get(b"style")
-        return None
+        if self._col_styles is None:  # the <col> ranges, read once: (min, max, style)
+            data = self._data
+            head = data[:data.find(b"sheetData")]
+            self._col_styles = []
+            for m in _COL.finditer(head):
+                attrs = {k: v[1:-1] for k, v in _ATTR.findall(m.group(0))}
+                self._col_styles.append((int(attrs.get(b"min", b"0") or 0),
+                                         int(attrs.get(b"max", b"0") or 0), attrs.get(b"style")))
+        return next((style for lo, hi, style in self._col_styles if lo <= col <= hi), None)
 
     # -- edits -----------------------------------------------------------------------------------
     def set(self, ref: str, value: Any, strings: SharedStrings | None) -> None:

@@ -11,18 +11,19 @@ every record against the spec and against Excel-made projects.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import re
 import struct
-import tempfile
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import WorkbookError
 from ..resources import macros_dir
+
+if TYPE_CHECKING:  # (uuid, hashlib, tempfile: only a build needs them, not an update)
+    import uuid
 
 WORKBOOK_CODE_NAME = "ThisWorkbook"
 
@@ -73,6 +74,8 @@ def vba_project_bin(sheet_code_names: list[str], modules: list[Module],
 
     ``project_id`` is the project's ID (a new random one when not given); the bytes depend
     only on the arguments."""
+    import tempfile
+
     import pyopenvba
     import xlsxwriter
     from pyopenvba.vba import VBAModuleKind
@@ -95,6 +98,8 @@ def vba_project_bin(sheet_code_names: list[str], modules: list[Module],
             raise WorkbookError("VBA 工程生成失败：" + "；".join(problems))
         with zipfile.ZipFile(out) as z:
             raw = z.read("xl/vbaProject.bin")
+    import uuid
+
     return conform(raw, project_id or uuid.uuid4())
 
 
@@ -185,6 +190,8 @@ def encrypt(data: bytes, project_clsid: str, *, salt: str) -> str:
     """Data Encryption ([MS-OVBA] 2.4.3.2) of ``data`` for the project ``project_clsid``
     ("{…}"), as upper-case hex. The spec leaves Seed and the IgnoredEnc bytes free; they are
     taken from a hash of the ID and ``salt``, so a given ID always gives the same text."""
+    import hashlib
+
     free = hashlib.sha256(f"{project_clsid}/{salt}".encode("ascii")).digest()
     seed, version = free[0], 2
     key = sum(project_clsid.encode("ascii")) & 0xFF
@@ -208,4 +215,6 @@ def read_project_id(path: str | Path) -> uuid.UUID | None:
             return None
         text = CFB.from_bytes(z.read("xl/vbaProject.bin")).get_stream("PROJECT").decode("cp1252")
     found = re.search(r'(?m)^ID="\{([0-9A-Fa-f-]{36})\}"', text)
+    import uuid
+
     return uuid.UUID(found.group(1)) if found else None

@@ -239,3 +239,37 @@ def test_validating_again_adds_no_format_and_restores_cleared_cells(example_book
     assert states[0]["xl/styles.xml"] == states[1]["xl/styles.xml"]
     update(path, Patch(clear_marks=True))
     assert members(path)["xl/styles.xml"] == states[2]["xl/styles.xml"]  # nothing new to clear
+
+
+def _sheet_part(path, name):
+    book = FileAdapter(path).book
+    return book.sheets[name]
+
+
+def test_a_formula_that_already_holds_its_value_is_no_edit_and_a_stale_one_is_rewritten(sample_book, tmp_path):
+    """The adapter answers "does the cell already hold this formula and value?" from the read
+    (not from the sheet's bytes): holding, the sheet part stays byte for byte; a stale cached
+    value, or another formula, is rewritten."""
+    from perf_xl.workbook.patch import Formula
+
+    path = tmp_path / "b.xlsm"
+    shutil.copy(sample_book, path)
+    adapter = FileAdapter(path)
+    sheet = next(n for n in adapter.sheet_names if adapter.book.formulas(n))
+    grid = adapter.grid(sheet)
+    ref, text = next((r, t) for r, t in grid.formulas.items() if t and grid.get(r) is not None)
+    shown = grid.raw_at(*L.split_a1(ref))
+    part = _sheet_part(path, sheet)
+    before = members(path)[part]
+
+    adapter.apply(Patch(values={(sheet, ref): Formula(text, shown)}))
+    adapter.save()
+    assert members(path)[part] == before  # nothing to write
+
+    stale = "已变" if isinstance(shown, str) else (shown or 0) + 1
+    adapter = FileAdapter(path)
+    adapter.grid(sheet)
+    adapter.apply(Patch(values={(sheet, ref): Formula(text, stale)}))
+    adapter.save()
+    assert members(path)[part] != before
+    assert FileAdapter(path).grid(sheet).raw_at(*L.split_a1(ref)) == stale
