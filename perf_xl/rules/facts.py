@@ -58,6 +58,7 @@ def base_name(name: str) -> str:
     return text[:-2] if text.endswith("指标") and len(text) > 2 else text
 
 
+@lru_cache(maxsize=8192)  # the same level names and captions on every project
 def compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 

@@ -355,12 +355,15 @@ def place_patch(patch, placements: Mapping[str, Placement]):
     return out
 
 
-# A reference, optionally sheet-qualified, optionally the end of a range; strings are skipped.
-_REF = re.compile(
-    r'"[^"]*"'
-    r"|(?P<q>(?:'(?:[^']|'')+'|[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*)!)?"
-    r"(?<![\w.$])(?P<c1>\$?[A-Z]{1,3})(?P<r1>\$?\d+)(?![\w(])"
-    r"(?::(?P<c2>\$?[A-Z]{1,3})(?P<r2>\$?\d+)(?![\w(]))?")
+@lru_cache(maxsize=1)
+def _ref_pattern() -> re.Pattern:
+    """A reference, optionally sheet-qualified, optionally the end of a range; strings are
+    skipped. (Compiled when first needed: a read that moves no formula never pays for it.)"""
+    return re.compile(
+        r'"[^"]*"'
+        r"|(?P<q>(?:'(?:[^']|'')+'|[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*)!)?"
+        r"(?<![\w.$])(?P<c1>\$?[A-Z]{1,3})(?P<r1>\$?\d+)(?![\w(])"
+        r"(?::(?P<c2>\$?[A-Z]{1,3})(?P<r2>\$?\d+)(?![\w(]))?")
 
 
 def place_formula(text: str, own: Placement | None, placements: Mapping[str, Placement]) -> str:
@@ -384,7 +387,7 @@ def place_formula(text: str, own: Placement | None, placements: Mapping[str, Pla
             return (q or "") + first
         return (q or "") + first + ":" + _moved(placement, m.group("c2"), m.group("r2"), end=True)
 
-    return _REF.sub(move, text)
+    return _ref_pattern().sub(move, text)
 
 
 def _moved(placement: Placement, col: str, row: str, *, end: bool) -> str:
