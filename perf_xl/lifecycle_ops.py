@@ -73,6 +73,15 @@ def check_month(month: int | None, phase: str) -> int:
     return month
 
 
+def _in_sheet_order(patch: Patch) -> Patch:
+    """The patch's cells in row, column order on each sheet: the writer finds each cell
+    looking on from the one before (cells come in that order in a sheet's XML)."""
+    from .workbook.layout import split_a1
+
+    patch.values = dict(sorted(patch.values.items(), key=lambda kv: (kv[0][0], split_a1(kv[0][1]))))
+    return patch
+
+
 def run_track(read: ReadResult, phase: str, month: int | None = None,
               config: RuleConfig | None = None, actuals: str | Path | None = None,
               write: bool = False, grid_of=None) -> TrackOutcome:
@@ -107,5 +116,5 @@ def run_track(read: ReadResult, phase: str, month: int | None = None,
                     patch.set(p.sheet, L.TRACK_MONTH.cell, month)
         months = {p.sheet: month for p in dept.projects if p.sheet} if phase == MONITOR else None
         patch.extend(block_patch(dept, cfg, grid_of, results, months))
-        outcome.patch = patch
+        outcome.patch = _in_sheet_order(patch)
     return outcome

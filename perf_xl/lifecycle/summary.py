@@ -17,7 +17,7 @@ from .lights import LIGHTS, round2
 
 
 def _blank() -> dict[str, Any]:
-    return {"monitored": 0, "month": None, "budget_lights": dict.fromkeys(LIGHTS, 0),
+    return {"monitored": 0, "month": None, "months": [], "budget_lights": dict.fromkeys(LIGHTS, 0),
             "lights": dict.fromkeys(LIGHTS, 0), "evaluated": 0, "scores": [],
             "grades": dict.fromkeys(GRADES, 0)}
 
@@ -30,11 +30,13 @@ def _finish(acc: dict[str, Any]) -> dict[str, Any]:
 
 def lifecycle_summary(depts: Sequence[Department], labels: Sequence[str],
                       cfg: LifecycleConfig | None = None) -> dict[str, Any] | None:
-    """{"by_unit": [...], "by_line": [...]} or None when no workbook carries monitoring or
-    self-evaluation figures."""
+    """{"by_unit": [...], "by_line": [...], "total": {...}} or None when no workbook carries
+    monitoring or self-evaluation figures. ``month``: the first monitoring month met,
+    ``months``: every one (sorted; units may monitor at different months)."""
     cfg = cfg or LifecycleConfig()
     by_unit: list[tuple[str, dict[str, Any]]] = []
     by_line: dict[str, dict[str, Any]] = {}
+    total = _blank()
     seen = False
     for dept, label in zip(depts, labels, strict=True):
         month = month_of(dept, None)
@@ -45,12 +47,15 @@ def lifecycle_summary(depts: Sequence[Department], labels: Sequence[str],
             if t is None:
                 continue
             line = by_line.setdefault(p.funding_line or "", _blank())
-            for acc in (unit, line):
+            accs = (unit, line, total)
+            for acc in accs:
                 acc["month"] = acc["month"] or month
             if month and t.executed is not None:
                 seen = True
                 r = evaluate_project(p, MONITOR, month, cfg)
-                for acc in (unit, line):
+                for acc in accs:
+                    if month not in acc["months"]:
+                        acc["months"] = sorted([*acc["months"], month])
                     acc["monitored"] += 1
                     if r.budget_light:
                         acc["budget_lights"][r.budget_light] += 1
@@ -60,11 +65,12 @@ def lifecycle_summary(depts: Sequence[Department], labels: Sequence[str],
                 r = evaluate_project(p, SELFEVAL, 12, cfg)
                 if r.total is not None and r.grade:
                     seen = True
-                    for acc in (unit, line):
+                    for acc in accs:
                         acc["evaluated"] += 1
                         acc["scores"].append(r.total)
                         acc["grades"][r.grade] += 1
     if not seen:
         return None
     return {"by_unit": [{"单位": k, **_finish(v)} for k, v in by_unit],
-            "by_line": [{"资金来源": k, **_finish(v)} for k, v in by_line.items()]}
+            "by_line": [{"资金来源": k, **_finish(v)} for k, v in by_line.items()],
+            "total": _finish(total)}

@@ -11,7 +11,10 @@ with two decimals; plan percentages as fractions with a % format).
 
 Sheets: 按资金来源汇总 (合计 last; the notes and, for one unit, the signature line below),
 with several departments 按单位汇总 and 按单位和资金来源汇总, then 项目清单, 校验问题 and,
-when the caller lists its inputs (consolidation), 文件清单 with the files that were skipped.
+when the caller lists its inputs (consolidation), 文件清单 with the files that were skipped,
+and, when the workbooks carry monitoring or self-evaluation (perf_xl.lifecycle.summary),
+监控与自评（按资金来源） and with several departments 监控与自评（按单位）: projects by light,
+the average self-evaluation score and the grades.
 Print-ready: A4 landscape, fit to one page wide, header rows repeated, footer with the
 sheet name and page number.
 """
@@ -40,6 +43,8 @@ SHEET_UNIT_LINES = "按单位和资金来源汇总"
 SHEET_PROJECTS = "项目清单"
 SHEET_FINDINGS = "校验问题"
 SHEET_FILES = "文件清单"
+SHEET_TRACK_LINES = "监控与自评（按资金来源）"
+SHEET_TRACK_UNITS = "监控与自评（按单位）"
 
 MONEY_UNIT = "单位：万元"
 TITLE_ROW, INFO_ROW = 1, 2
@@ -106,6 +111,41 @@ FILE_COLUMNS: tuple[Column, ...] = (
     Column("预算数", "预算数", "money"), *(Column(s, s, "int", "校验问题（条）") for s in SEVERITIES),
     Column("说明", "说明", "long"),
 )
+def track_columns(first: str) -> list[Column]:
+    """The monitoring / self-evaluation counts of a unit or funding line (``first``: 单位 or
+    资金来源); keys as in :func:`track_row`."""
+    from ..lifecycle.grades import GRADES
+    from ..lifecycle.lights import LIGHT_LABELS, LIGHTS
+
+    cols = [Column(first, first), Column("监控月份", "监控月份"), Column("监控项目数", "监控项目数", "int")]
+    cols += [Column(f"预算灯/{k}", LIGHT_LABELS[k], "int", "预算灯（对序时进度，个）")
+             for k in LIGHTS if k != "blue"]  # (a budget light is never blue)
+    cols += [Column(f"项目灯/{k}", LIGHT_LABELS[k], "int", "项目灯（最差的指标灯，个）") for k in LIGHTS]
+    cols += [Column("自评项目数", "自评项目数", "int"), Column("平均自评得分", "平均自评得分", "money")]
+    cols += [Column(f"等级/{g}", g, "int", "自评等级（个）") for g in GRADES]
+    return cols
+
+
+def track_row(first: str, label: str, acc: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of the counts from perf_xl.lifecycle.summary (a unit, a line or the total)."""
+    row: dict[str, Any] = {first: label, "监控月份": "、".join(f"{m}月" for m in acc.get("months") or ()),
+                           "监控项目数": acc["monitored"], "自评项目数": acc["evaluated"],
+                           "平均自评得分": acc["average_score"]}
+    row.update({f"预算灯/{k}": n for k, n in acc["budget_lights"].items()})
+    row.update({f"项目灯/{k}": n for k, n in acc["lights"].items()})
+    row.update({f"等级/{g}": n for g, n in acc["grades"].items()})
+    return row
+
+
+TRACK_NOTES = (
+    "只计填写了监控月份与执行数（运行监控）、全年执行数并打出总分（绩效自评）的项目；各单位按其工作簿上的监控月份计。",
+    "预算灯：执行率对序时进度（N/12）的亮灯值，低于 60 红灯、60–80 黄灯、80 以上绿灯；项目灯取该项目最差的指标灯"
+    "（蓝灯：完成值达年度指标值的 120% 以上，应核实目标是否偏低）。",
+    "自评得分：预算执行 10 分 + 指标 90 分（产出 50 / 效益 30 / 满意度 10）；平均自评得分为各项目总分的平均。"
+    "等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
+)
+
+
 def first_data_row(cols: Sequence[Column]) -> int:
     """The 1-based row of a table's first data row (a grouped header takes two rows)."""
     return HEADER_ROW + (2 if any(c.group for c in cols) else 1)
@@ -246,8 +286,26 @@ class BureauBook:
             t = _Table(self.sheets[SHEET_FILES], list(FILE_COLUMNS), self.formats)
             t.add(_file_row(i, f) for i, f in enumerate(files or [], 1))
             t.finish("汇总文件清单（已汇总与已跳过的文件）", info, filter_=True)
+        self._track(depts, who, years, info)
         self.book.worksheets()[0].activate()
         self.book.close()
+
+    def _track(self, depts: list[Department], who: str, years: str, info: str) -> None:
+        """监控与自评 sheets, when the workbooks carry monitoring or self-evaluation."""
+        from ..lifecycle.summary import lifecycle_summary
+
+        data = lifecycle_summary(depts, [unit_label(d, i) for i, d in enumerate(depts)])
+        if data is None:
+            return
+        tables = [(SHEET_TRACK_LINES, "资金来源", data["by_line"])]
+        if self.multi:
+            tables.append((SHEET_TRACK_UNITS, "单位", data["by_unit"]))
+        for name, first, rows in tables:
+            t = _Table(_sheet_setup(self.book.add_worksheet(name)), track_columns(first), self.formats)
+            t.add([*(track_row(first, r[first], r) for r in rows), track_row(first, TOTAL_LABEL, data["total"])],
+                  total=True)
+            end = t.finish(f"{who}{years}运行监控与绩效自评汇总表（按{first}）", info, money=False)
+            t.notes(end + 2, TRACK_NOTES)
 
     def discard(self) -> None:
         """Close without finishing (the caller throws the file away)."""

@@ -76,7 +76,12 @@ def needs_preserve(text: str) -> bool:
 
 def formula_text(f: Formula) -> str:
     """What a <f> element holds: the formula without its "=", as OOXML text."""
-    return ooxml_text(f.text[1:] if f.text.startswith("=") else f.text)
+    return _formula_text(f.text)
+
+
+@lru_cache(maxsize=4096)
+def _formula_text(text: str) -> str:  # (the same few hundred formulas, thousands of times)
+    return ooxml_text(text[1:] if text.startswith("=") else text)
 
 
 def cell_content(value: Any, strings: SharedStrings | None, formula_result: bool = False,

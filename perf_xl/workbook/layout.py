@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import CHECKPOINTS
 
@@ -90,8 +91,9 @@ def col_index(letters: str) -> int:
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
+@lru_cache(maxsize=65536)
 def split_a1(ref: str) -> tuple[int, int]:
-    """ "C4" -> (row 4, column 3)."""
+    """ "C4" -> (row 4, column 3). (Cached: a write of 1,000 sheets asks ~80,000 times.)"""
     m = _A1.match(ref.upper())
     if not m:
         raise ValueError(f"not a cell reference: {ref!r}")

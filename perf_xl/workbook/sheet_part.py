@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -86,13 +87,21 @@ def _text(text: str) -> bytes:
     return (text.replace("\r", "&#13;") if "\r" in text else text).encode("utf-8")
 
 
+@lru_cache(maxsize=4096)
+def _formula_bytes(text: str) -> bytes:
+    """A formula's text as a <f> element holds it, escaped (the same few hundred formulas
+    are written thousands of times)."""
+    return _text(formula_text(Formula(text)))
+
+
 def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula) -> bool:
     """A cell's content is ``formula`` with its cached value (any value, when the formula
     brings none): the same formula, and the same number, text or truth value."""
     m = _F_FULL.search(inner)
     if m is None or (m.group(1) and _F_KIND.search(m.group(1))):
         return False  # (a shared or array formula is not this cell's own)
-    if html.unescape(m.group(2).decode("utf-8", "replace")) != formula_text(formula):
+    if m.group(2) != _formula_bytes(formula.text) and (
+            html.unescape(m.group(2).decode("utf-8", "replace")) != formula_text(formula)):
         return False
     if formula.cached is None:
         return True
@@ -344,7 +353,7 @@ class SheetPart:
         body = b""
         is_formula = isinstance(value, Formula)
         if is_formula:
-            body = b"<" + p + b"f>" + _text(formula_text(value)) + b"</" + p + b"f>"
+            body = b"<" + p + b"f>" + _formula_bytes(value.text) + b"</" + p + b"f>"
             value = value.cached
         kind, v, inline = cell_content(value, strings, formula_result=is_formula)
         if v is not None:

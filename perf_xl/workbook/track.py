@@ -16,6 +16,10 @@ _HEADER = compact(L.TRACK_COLUMNS[0].caption)
 _IND_COLS = tuple(L.col_index(c.col) for c in L.IND_COLUMNS)
 _INPUT_COLS = tuple((k, L.col_index(L.TRACK_COLUMN[k].col)) for k in L.TRACK_INPUT_KEYS)
 _NUMBER_KEYS = {"weight", "score"}
+# The row formulas' columns, in track_formulas.row_formulas order; where 分值 is among them.
+_ROW_FORMULA_KEYS = ("light_value", "light", "eff_weight", "eval_score", "year_light")
+_ROW_FORMULA_COLS = tuple(L.col_index(L.TRACK_COLUMN[k].col) for k in _ROW_FORMULA_KEYS)
+_WEIGHT_AT = _ROW_FORMULA_KEYS.index("eff_weight")
 
 
 def has_block(grid: Grid, placement: Placement | None = None) -> bool:
@@ -124,9 +128,8 @@ def block_patch(dept: Department, cfg, grid_of=None, results=None, months=None) 
     from ..rules.facts import ProjectFacts
     from . import track_formulas as TF
     from .patch import Formula
-    from .track_build import block_formulas
+    from .track_build import block_formulas, row_cells
 
-    weight_col = L.TRACK_COLUMN["eff_weight"].col
     patch = Patch()
     for index, p in enumerate(dept.projects):
         sheet = p.sheet or ""
@@ -159,12 +162,12 @@ def block_patch(dept: Department, cfg, grid_of=None, results=None, months=None) 
                 if not _same(grid.get(ref), formula.cached) and grid.formulas.get(ref) == formula.text:
                     patch.set(sheet, ref, formula)
         for row in rows[:len(judged)]:
-            cells = [(f"{L.TRACK_COLUMN[key].col}{row}", key) for key in TF.row_formulas(row)]
-            everything = grid is None or not _same(grid.get(f"{weight_col}{row}"),
-                                                   by_row[f"{weight_col}{row}"].cached)
-            for ref, _key in cells:
+            cells = row_cells(row)
+            shown = grid.row_values(row, _ROW_FORMULA_COLS) if grid is not None else None
+            everything = shown is None or not _same(shown[_WEIGHT_AT], by_row[cells[_WEIGHT_AT][1]].cached)
+            for k, (_key, ref, _text) in enumerate(cells):
                 formula = by_row[ref]
-                if everything or not _same(grid.get(ref), formula.cached):
+                if everything or not _same(shown[k], formula.cached):
                     patch.set(sheet, ref, formula)
     params = Patch()
     params_patch(cfg, params)

@@ -5,6 +5,7 @@ track_formulas."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..lifecycle.config import LifecycleConfig
@@ -246,25 +247,36 @@ def block_formulas(project: Project, cfg: LifecycleConfig, month: int | None, kn
         mon = evaluate_project(project, MONITOR, month, cfg, facts)
     if ev is None and selfeval:
         ev = evaluate_project(project, SELFEVAL, 12, cfg, facts)
-    formulas = TF.project_formulas()  # (a copy)
-    formulas["budget_light"] = TF.budget_light("budget_value")
-    formulas["plan_light"] = TF.budget_light("plan_value")
-    cells = {"budget_light": L.BUDGET_LIGHT, "plan_light": L.PLAN_LIGHT}
     cached = _project_cached(mon if month else None, ev)
     figures: dict[str, Formula] = {}
-    for key, text in formulas.items():
+    for key, cell, text in _figure_cells():
         if not selfeval and key not in _MONITOR_FIGURES:
             continue
         value = cached.get(key)
-        figures[cells.get(key) or L.TRACK_OUTPUT[key].cell] = Formula(text, "" if value is None else value)
+        figures[cell] = Formula(text, "" if value is None else value)
     by_row: dict[str, Formula] = {}
     for index in range(len(project.indicators) if selfeval else 0):
-        row = L.indicator_row(index)
         rc = _row_cached(mon if month else None, ev, index)
-        for key, text in TF.row_formulas(row).items():
+        for key, ref, text in row_cells(L.indicator_row(index)):
             value = rc.get(key)
-            by_row[f"{L.TRACK_COLUMN[key].col}{row}"] = Formula(text, "" if value is None else value)
+            by_row[ref] = Formula(text, "" if value is None else value)
     return figures, by_row
+
+
+@lru_cache(maxsize=1)
+def _figure_cells() -> tuple[tuple[str, str, str], ...]:
+    """(key, cell, formula) of the block's project figures."""
+    formulas = TF.project_formulas()
+    formulas["budget_light"] = TF.budget_light("budget_value")
+    formulas["plan_light"] = TF.budget_light("plan_value")
+    cells = {"budget_light": L.BUDGET_LIGHT, "plan_light": L.PLAN_LIGHT}
+    return tuple((key, cells.get(key) or L.TRACK_OUTPUT[key].cell, text) for key, text in formulas.items())
+
+
+@lru_cache(maxsize=256)
+def row_cells(row: int) -> tuple[tuple[str, str, str], ...]:
+    """(key, cell, formula) of the row formulas of one indicator row."""
+    return tuple((key, f"{L.TRACK_COLUMN[key].col}{row}", text) for key, text in TF.row_formulas(row).items())
 
 
 def write_params(book, ws, cfg: LifecycleConfig) -> None:

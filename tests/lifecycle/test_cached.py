@@ -15,7 +15,6 @@ from support.example import example_department
 from support.lo import probe
 
 from lifecycle.expect import compare, monitor_cells, selfeval_cells
-from lifecycle.scripted import with_qualitative, write_month6, write_year_end
 from perf_xl.lifecycle_ops import run_track
 from perf_xl.sources import load
 from perf_xl.workbook import layout as L
@@ -23,19 +22,6 @@ from perf_xl.workbook.build import build_workbook
 from perf_xl.workbook.read import ReadResult
 
 PLAN_CELLS = (L.track_cell("plan_rate"), L.track_cell("plan_value"), L.PLAN_LIGHT)
-
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    """The example after a scripted month-6 monitoring and a year-end self-evaluation."""
-    tmp = tmp_path_factory.mktemp("cached")
-    book = tmp / "PerformanceTargets.xlsm"
-    build_workbook(with_qualitative(example_department()), book)
-    dept = load(book).department
-    m6, ye = write_month6(dept, tmp / "m6.csv"), write_year_end(dept, tmp / "ye.csv")
-    assert cli("monitor", book, "--month", "6", "--actuals", m6, "--write").returncode == 1
-    assert cli("selfeval", book, "--actuals", ye, "--write").returncode in (0, 1)
-    return book
 
 
 def expected(book, month: bool = True) -> dict[str, dict]:
@@ -111,3 +97,10 @@ def test_libreoffice_recalculates_what_fill_cached(refilled):
     assert [d for s, cells in plan.items() for d in compare(res["values"][s], cells, s)] == []
     shown = {v for s in plan for v in res["values"][s].values() if isinstance(v, str)}
     assert {"红灯", "黄灯"} <= shown  # (the plan has everything spent by 6月底)
+
+
+def test_the_block_writer_knows_the_row_formulas_order():
+    from perf_xl.workbook import track
+    from perf_xl.workbook import track_formulas as TF
+
+    assert tuple(TF.row_formulas(L.IND_FIRST_ROW)) == track._ROW_FORMULA_KEYS
