@@ -128,13 +128,12 @@ class FileAdapter:
         edits = self._edits.get(sheet)
         if grid is None or (edits is not None and (edits.spec is not None or ref in edits.values)):
             return False
-        text = value.text if value.text.startswith("=") else "=" + value.text
-        if grid.formulas.get(ref) != text:
+        # The value first: it is at hand, where the sheet's formulas are found in its bytes
+        # (monitor/selfeval write thousands of formulas whose values mostly changed).
+        if value.cached is not None and not same_value(grid.raw_at(*L.split_a1(ref)), value.cached):
             return False
-        if value.cached is None:
-            return True
-        r, c = L.split_a1(ref)
-        return same_value(grid.raw_at(r, c), value.cached)
+        text = value.text if value.text.startswith("=") else "=" + value.text
+        return grid.formulas.get(ref) == text
 
     def clear_marks(self, sheets: tuple[str, ...] | None = None) -> None:
         """Remove every mark a previous run left (on ``sheets`` only, if given); the user's
