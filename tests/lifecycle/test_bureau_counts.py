@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from python_calamine import CalamineWorkbook
+from support.bureau_table import table
 from support.cli import cli
 
 from perf_xl.sinks import bureau
@@ -25,19 +26,8 @@ GRADES = ("优", "良", "中", "差")
 
 
 def rows_of(path, sheet) -> list[dict]:
-    """The table under its two header rows, keyed "group/caption" or caption, up to the notes."""
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
-    top, sub = rows[bureau.HEADER_ROW - 1], rows[bureau.HEADER_ROW]
-    keys, group = [], ""
-    for t, s in zip(top, sub, strict=True):
-        group = t or group
-        keys.append(f"{group}/{s}" if s else t)
-    out = []
-    for row in rows[bureau.HEADER_ROW + 1:]:
-        if not any(v not in ("", None) for v in row) or str(row[0]).startswith("注："):
-            break
-        out.append(dict(zip(keys, row, strict=True)))
-    return out
+    """The table of a sheet of the bureau file, up to the notes."""
+    return table(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python())
 
 
 def independent(book, key) -> dict[str, Counter]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
+from support.bureau_table import table
 from support.example import example_department
 from support.lo import probe, require_tools
 
@@ -59,19 +60,6 @@ def sheet_rows(path: Path, name: str) -> list[list]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
 
 
-def table(rows: list[list]) -> list[dict]:
-    """The table under the two header rows (4 and 5), keyed by "group/caption" or caption."""
-    top, sub = rows[bureau.HEADER_ROW - 1], rows[bureau.HEADER_ROW]
-    keys, group = [], ""
-    for t, s in zip(top, sub, strict=True):
-        group = t or group
-        keys.append(f"{group}/{s}" if s else t)
-    out = []
-    for row in rows[bureau.HEADER_ROW + 1:]:
-        if not any(v not in ("", None) for v in row) or str(row[0]).startswith("注："):
-            break
-        out.append(dict(zip(keys, row, strict=True)))
-    return out
 
 
 def independent_by_line(dept, findings) -> dict[str, dict[str, D]]:
