@@ -38,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_workbook import MEASURED  # noqa: E402
 
 from perf_xl.consolidate import available_cores, consolidate  # noqa: E402
 from perf_xl.importers.text import read_text  # noqa: E402
@@ -179,16 +182,6 @@ def consolidate_in_process(folder: Path, out: Path, jobs: int | None) -> tuple[f
     return took, result
 
 
-# A small launcher times the CLI and reads its peak RSS: measured from this (large) process,
-# a child's ru_maxrss would count the memory it shares with us until exec.
-LAUNCHER = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-took = time.perf_counter() - start
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"took": took, "rc": rc, "maxrss": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime}))
-"""
 
 
 # The measured process compiles its bytecode once into a private cache (this environment
@@ -203,7 +196,7 @@ def consolidate_process(folder: Path, out: Path) -> tuple[float, int, int]:
     ``python -m perf_xl consolidate``; its CPU time (with its workers) goes to CPU["process"]."""
     import json
 
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-m", "perf_xl", "consolidate",
+    done = subprocess.run([sys.executable, "-c", MEASURED, sys.executable, "-m", "perf_xl", "consolidate",
                            str(folder), "-o", str(out)], cwd=ROOT, capture_output=True, text=True, check=True,
                           env=ENV)
     data = json.loads(done.stdout)

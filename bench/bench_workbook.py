@@ -66,7 +66,9 @@ def process(*args: str) -> float:
     return took
 
 
-_MEASURED = """
+# A small launcher: times a command and reads its peak RSS and CPU time (measured from a
+# large parent, a child's ru_maxrss would count the memory it shares with it until exec).
+MEASURED = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
@@ -87,7 +89,7 @@ def measured(*cmd: str) -> tuple[float, int, float]:
     """(seconds, peak memory in KiB, CPU seconds) of a whole process."""
     import json
 
-    done = subprocess.run([sys.executable, "-c", _MEASURED, *cmd], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", MEASURED, *cmd], cwd=ROOT, capture_output=True, text=True,
                           env=ENV)
     data = json.loads(done.stdout)
     if data["rc"] not in (0, 1):
