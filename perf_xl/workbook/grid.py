@@ -8,6 +8,7 @@ cell reads as its cached value — what the file shows. Empty cells are ``None``
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -212,13 +213,20 @@ def _parsed(book: Any, path: str, names: list[str]) -> Iterator[tuple[str, Any]]
             mine = local.book = CalamineWorkbook.from_path(path)
         return [(name, mine.get_sheet_by_name(name)) for name in chunk]
 
+    chunks = [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="perfxl-parse") as pool:
-        futures = [pool.submit(parse, names[i:i + _CHUNK]) for i in range(0, len(names), _CHUNK)]
+        # A few chunks ahead of this thread, not all: parsed sheets wait in memory.
+        ahead = deque(pool.submit(parse, chunk) for chunk in chunks[:2 * threads])
+        following = iter(chunks[2 * threads:])
         try:
-            for future in futures:
-                yield from future.result()
+            while ahead:
+                done = ahead.popleft().result()
+                chunk = next(following, None)
+                if chunk is not None:
+                    ahead.append(pool.submit(parse, chunk))
+                yield from done
         finally:
-            for future in futures:
+            for future in ahead:
                 future.cancel()
 
 
