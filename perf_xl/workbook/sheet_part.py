@@ -292,15 +292,10 @@ class SheetPart:
         if self._row_tags is None:
             self._row_tags = {}
             data = self._data
-            at = data.find(b"row", data.find(b"sheetData"))
-            while at >= 0:  # ("row" then a space or tab: a start tag, with or without a prefix)
-                m = _ROW.match(data, data.rfind(b"<", 0, at)) if data[at + 3:at + 4].isspace() else None
-                if m is not None and m.start() < at < m.end():
-                    number = _ROW_NUMBER.search(data, m.start(), m.end())
-                    if number is not None:
-                        self._row_tags.setdefault(int(number.group(1)), m)
-                    at = m.end()
-                at = data.find(b"row", at + 3)
+            for m in _ROW.finditer(data, max(data.find(b"sheetData"), 0)):
+                number = _ROW_NUMBER.search(data, m.start(), m.end())
+                if number is not None:
+                    self._row_tags.setdefault(int(number.group(1)), m)
         return self._row_tags.get(r)
 
     def _dimension(self) -> tuple[int, int, int, int] | None:
@@ -432,9 +427,10 @@ class SheetPart:
     def legacy_rid(self) -> str | None:
         """The relationship id of the sheet's VML drawing (notes and buttons)."""
         if self.root is None:
-            if b"legacyDrawing" not in self._data:
+            at = self._data.find(b"legacyDrawing")  # (the regex searches from there, not the cells)
+            if at < 0:
                 return None
-            m = _LEGACY.search(self._data)
+            m = _LEGACY.search(self._data, self._data.rfind(b"<", 0, at))
             if m is not None:
                 return m.group(1).decode()
         legacy = child(self.tree(), "legacyDrawing")
