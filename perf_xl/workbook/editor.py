@@ -443,8 +443,21 @@ def _formula_at(data: bytes, ref: str, hint: int = 0) -> tuple[str | None, int]:
     m = _F_TAG.match(data, end + 1 + (len(data[end + 1:end + 40]) - len(data[end + 1:end + 40].lstrip())))
     if m is None:
         return None, start
-    close = data.find(b"</", m.end())  # (a slice that ends inside the next cell could cut a character)
-    return _scan_formulas(data[start:close + 2 if close >= 0 else len(data)]).get(ref), start
+    return _formula_text(data, m), start
+
+
+def _formula_text(data: bytes, m: re.Match) -> str | None:
+    """The formula of the <f> tag ``m`` found ("" for a shared formula's dependent, whose
+    text its master holds; None when the part ends inside it)."""
+    if data[m.end() - 1:m.end()] == b"/":
+        return ""
+    close = data.find(b">", m.end() - 1)
+    if data[close - 1:close] == b"/":
+        return ""
+    end = data.find(b"<", close)
+    if end < 0:
+        return None
+    return "=" + _unescape(data[close + 1:end].decode("utf-8"))
 
 
 def _scan_formulas(data: bytes) -> dict[str, str]:
@@ -456,15 +469,9 @@ def _scan_formulas(data: bytes) -> dict[str, str]:
         head = _C_OPEN.match(data, start, m.start()) if start >= 0 else None
         if head is None:
             continue
-        text = ""
-        if data[m.end() - 1:m.end()] != b"/":
-            close = data.find(b">", m.end() - 1)
-            if data[close - 1:close] != b"/":
-                end = data.find(b"<", close)
-                if end < 0:  # the slice _formula_at cut ends inside this (next) cell's formula
-                    continue
-                text = "=" + _unescape(data[close + 1:end].decode("utf-8"))
-        out[head.group(1).decode()] = text
+        text = _formula_text(data, m)
+        if text is not None:
+            out[head.group(1).decode()] = text
     return out
 
 

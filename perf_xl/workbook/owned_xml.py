@@ -198,15 +198,17 @@ def _cell(ref: str, value: Any, s: int, strings: SharedStrings | None) -> str:
     return f'<c r="{ref}"{style} t="{kind}"><v>{v}</v></c>'
 
 
-_QUOTE_FREE = re.compile(r"^[^\W\d.][\w.]*$")
-_LIKE_REF = re.compile(r"^(?:[A-Z]{1,3}\d+|R\d*C\d*|R|C)$")
+_LIKE_REF = re.compile(r"(?:[A-Z]{1,3}[0-9]+|R[0-9]*C[0-9]*|R|C)\Z")
 
 
 def _sheet_ref(name: str) -> str:
-    """A sheet name in a defined name, quoted only when needed (as XlsxWriter does)."""
-    if _QUOTE_FREE.match(name) and not _LIKE_REF.match(name.upper()):
-        return name + "!"
-    return L.quote_sheet(name)
+    """A sheet name in a defined name, quoted only when needed — as XlsxWriter does: not
+    for word characters and dots that start with neither a digit nor a dot and do not
+    look like a cell reference. (str methods, not a Unicode regex: its compile alone costs
+    a command ~2 ms.)"""
+    plain = (name and not name[0].isdigit() and name[0] != "."
+             and all(ch.isalnum() or ch in "_." for ch in name) and not _LIKE_REF.match(name.upper()))
+    return name + "!" if plain else L.quote_sheet(name)
 
 
 def print_names(spec: SheetSpec) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ the XlsxWriter path it falls back to (forced here by making ``_charts_in_place``
 They must give the same parts — cells, formats, strings, print names, charts and their
 caches — up to XlsxWriter's optional row ``spans``."""
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -15,7 +16,7 @@ import pytest
 import xlsxwriter
 
 from perf_xl.cli import main
-from perf_xl.workbook import editor
+from perf_xl.workbook import editor, owned_sheets
 from perf_xl.workbook.cells import Styles, _canon
 from perf_xl.workbook.owned_xml import StyleMap
 from perf_xl.workbook.parts import Package
@@ -27,8 +28,25 @@ def _parts(path):
         return {n: re.sub(rb' spans="[^"]*"', b"", z.read(n)) for n in z.namelist()}
 
 
-def _both(book, tmp_path, monkeypatch, *commands, edit=None):
-    """The workbook after ``commands``, written by owned_xml and through XlsxWriter."""
+class _FixedClock:
+    class datetime(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2025, 7, 1, 9, 30)
+
+    class date(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date(2025, 7, 1)
+
+
+def _refuse(spec):
+    raise AssertionError(f"XlsxWriter rendered {spec.name}")
+
+
+def _both(book, tmp_path, monkeypatch, *commands, edit=None, redraw=False):
+    """The workbook after ``commands``, written by owned_xml and through XlsxWriter
+    (``redraw``: the charts are not in place, and both ways draw them with XlsxWriter)."""
     out = {}
     for way in ("own", "xlsxwriter"):
         (tmp_path / way).mkdir()
@@ -37,8 +55,11 @@ def _both(book, tmp_path, monkeypatch, *commands, edit=None):
         if edit is not None:
             edit(path)
         with monkeypatch.context() as m:
+            m.setattr(owned_sheets, "_dt", _FixedClock)  # (校验结果 says when: one minute for both)
             if way == "xlsxwriter":
                 m.setattr(editor.Book, "_charts_in_place", lambda self, rels, spec: None)
+            elif not redraw:
+                m.setattr(editor, "_xlsxwriter_render", _refuse)
             for command in commands:
                 assert main([command, str(path), "--write"]) in (0, 1)
         out[way] = _parts(path)
@@ -117,7 +138,7 @@ def _move_chart(path):
 
 
 def test_a_moved_chart_is_rendered_anew_at_its_place(example_book, tmp_path, monkeypatch):
-    own, theirs = _both(example_book, tmp_path, monkeypatch, "summary", edit=_move_chart)
+    own, theirs = _both(example_book, tmp_path, monkeypatch, "summary", edit=_move_chart, redraw=True)
     _same(own, theirs)
     assert own["xl/drawings/drawing1.xml"] == _parts(example_book)["xl/drawings/drawing1.xml"]
 
