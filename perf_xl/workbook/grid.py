@@ -185,7 +185,15 @@ def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | N
     return names, grids
 
 
-PARSE_THREADS = 2  # threads parsing the sheets of a large workbook (1: this thread only)
+def _parse_threads() -> int:
+    """PERF_XL_PARSE_THREADS (1: parse in this thread only, e.g. on a shared server); 2 by default."""
+    try:
+        return max(1, int(os.environ.get("PERF_XL_PARSE_THREADS", "2")))
+    except ValueError:
+        return 2
+
+
+PARSE_THREADS = _parse_threads()  # threads parsing the sheets of a large workbook
 PARSE_THREADS_FROM = 64  # sheets: below this one thread (a 40-project workbook stays serial)
 _CHUNK = 16  # sheets a thread parses at a time
 

@@ -158,3 +158,14 @@ def test_a_damaged_sheet_in_a_threaded_read_is_one_message(tmp_path, example_boo
     with pytest.raises(WorkbookError) as caught:
         grid.load_grids(bad)
     assert "工作簿已损坏或无法读取" in str(caught.value)
+
+
+@pytest.mark.parametrize(("value", "threads"), [(None, 2), ("1", 1), ("3", 3), ("0", 1), ("zwei", 2)])
+def test_parse_threads_setting(monkeypatch, value, threads):
+    from perf_xl.workbook import grid
+
+    if value is None:
+        monkeypatch.delenv("PERF_XL_PARSE_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("PERF_XL_PARSE_THREADS", value)
+    assert grid._parse_threads() == threads
