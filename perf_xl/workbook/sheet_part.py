@@ -63,10 +63,9 @@ def find_cell(data: bytes, ref: str, hint: int = 0, lo: int = 0, hi: int | None 
     """(start of the <c> tag of ``ref``, its closing ">"), or (-1, -1): found by its
     r="…" attribute between ``lo`` and ``hi``, looking from ``hint`` on first (cells come
     in row, column order)."""
-    key = f' r="{ref}"'.encode()
+    key, plain = _cell_key(ref)
     hi = len(data) if hi is None else hi
     hint = min(max(hint, lo), hi)
-    plain = _PLAIN_REF.match(ref) is not None
     for a, b in ((hint, hi), (lo, min(hint + len(key), hi))):
         at = data.find(key, a, b)
         while at >= 0:
@@ -80,6 +79,13 @@ def find_cell(data: bytes, ref: str, hint: int = 0, lo: int = 0, hi: int | None 
                 return start, end
             at = data.find(key, at + 1, b)
     return -1, -1
+
+
+@lru_cache(maxsize=8192)
+def _cell_key(ref: str) -> tuple[bytes, bool]:
+    """(' r="A1"' as bytes, whether the reference is plain "A1"): the same cells are looked
+    for on every sheet."""
+    return f' r="{ref}"'.encode(), _PLAIN_REF.match(ref) is not None
 
 
 def data_slash(data: bytes, m: re.Match) -> bool:
@@ -425,7 +431,7 @@ class SheetPart:
 
     def _put(self, ref: str, cell: _Cell, attrs, inner: bytes | None) -> None:
         p = self._prefix
-        head = b"<" + p + b"c" + b"".join(b" " + k + b"=" + v for k, v in attrs)
+        head = b"<" + p + b"c" + b"".join([b" " + k + b"=" + v for k, v in attrs])
         new = head + b"/>" if inner is None else head + b">" + inner + b"</" + p + b"c>"
         self._state[ref] = (attrs, inner)
         if new == self._data[cell.start:cell.end]:

@@ -47,7 +47,8 @@ def read_values(data: bytes, parallel: bool | None = None) -> tuple[dict[str, Ro
     names = list(wb.sheet_names)
     if parallel is None:
         parallel = (len(data) >= PARALLEL_FROM and len(names) >= _MIN_SHEETS
-                    and (os.cpu_count() or 1) > 1)
+                    and (os.cpu_count() or 1) > 1 and bool(sys.executable)
+                    and not getattr(sys, "frozen", False))  # (a bundled app is no interpreter)
     theirs = list(range(1, len(names), 2)) if parallel else []
     helper = _Helper(data, theirs) if theirs else None
     got: dict[int, tuple[Rows, Merges]] = {}
