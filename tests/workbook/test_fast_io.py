@@ -112,3 +112,14 @@ def test_a_sheet_that_fails_its_crc_is_named_though_inflated_in_the_background(s
     pkg = P.Package(bad)
     with pytest.raises(WorkbookError, match=r"sheet3\.xml"):
         pkg.original("xl/worksheets/sheet3.xml")
+
+
+def test_a_helper_only_with_a_core_to_spare(monkeypatch):
+    monkeypatch.setattr(SV.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(SV.os, "getloadavg", lambda: (1.6, 0.5, 0.5))
+    assert SV._idle_core()
+    monkeypatch.setattr(SV.os, "getloadavg", lambda: (2.3, 2.0, 1.0))
+    assert not SV._idle_core()
+    monkeypatch.setattr(SV.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(SV.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not SV._idle_core()
