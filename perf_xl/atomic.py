@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import hashlib
 import os
 import re
 import stat
@@ -112,7 +111,10 @@ def _lock_path(target: Path) -> Path | None:
         folder.mkdir(mode=0o1777, exist_ok=True)
     except OSError:
         return None
-    key = hashlib.sha256(os.path.normcase(os.path.abspath(target)).encode("utf-8")).hexdigest()[:32]
+    # (two checksums of the path, not a cryptographic hash: hashlib's OpenSSL costs every
+    # command ~4 ms of start-up, and two paths sharing a lock only wait for each other)
+    name = os.path.normcase(os.path.abspath(target)).encode("utf-8")
+    key = f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}{len(name):04x}"
     return folder / f"{key}.lock"
 
 

@@ -447,6 +447,9 @@ def _write_tool_block(ws, project: Project, fmt: _Formats) -> None:
     _put(ws, L.SEQ.cell, None, project.seq, fmt.tool)
     _formula(ws, L.CODE_CHECK, F.udf_code_check(), fmt.tool, F.UDF_FALLBACK)
     _formula(ws, L.FINDINGS_COUNT, F.udf_findings_count(), fmt.tool, F.UDF_FALLBACK)
+    for ref in (*L.COUNT_CELLS, L.REVIEW_CELL):  # validate's cells, there to be replaced in place
+        row, col = L.split_a1(ref)
+        ws.write_blank(row - 1, col - 1, None, fmt.tool)
     for button in L.PROJECT_BUTTONS if fmt.buttons else ():
         width, height = L.BUTTON_SIZE
         ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,

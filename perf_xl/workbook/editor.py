@@ -2,9 +2,11 @@
 
 ``Book`` knows where things are (workbook part, sheets, shared strings, styles);
 ``Book.edit_sheet`` applies one sheet's edits (values, marks, clearing marks) to that sheet's
-XML; ``Book.render_owned`` replaces a sheet the tool owns (汇总, 校验结果) as a whole part,
-rendered by the builder's own code (XlsxWriter) and moved into this package — its cell
-formats, strings, charts and print titles translated to this package's. Nothing else is
+XML; ``Book.render_owned`` replaces a sheet the tool owns (汇总, 校验结果) as a whole part:
+written by owned_xml in this package's formats and strings, its charts' caches refreshed
+in place — or, when its charts are not there yet, rendered by the builder's own code
+(XlsxWriter) and moved into this package, formats, strings, charts and print titles
+translated to this package's. Nothing else is
 parsed; ``Book.save`` copies every other member byte for byte.
 """
 
@@ -25,6 +27,7 @@ from . import layout as L
 from .cells import SharedStrings, Styles, child, hidden_by_merge, insert_in_order
 from .cells import local as _local
 from .notes import SheetNotes
+from .owned_xml import StyleMap, print_names, refreshed_charts, sheet_xml
 from .parts import (
     CT_CHART,
     CT_DRAWING,
@@ -84,6 +87,7 @@ class Book:
         self.formulas_replaced = False
         self.values_written = False
         self._formulas: dict[str, dict[str, str]] = {}
+        self._style_map: StyleMap | None = None
 
     # -- package-wide parts ----------------------------------------------------------------------
     @property
@@ -177,16 +181,38 @@ class Book:
         return part
 
     def render_owned(self, spec: SheetSpec) -> tuple[str, etree._Element]:
-        """The sheet ``spec`` describes, as this package's part (added when missing)."""
+        """The sheet ``spec`` describes, as this package's part (added when missing):
+        written here (owned_xml) when the sheet's charts, if any, are already in place, else
+        rendered through XlsxWriter."""
         old = None
         if spec.name in self.sheets:
             part = self.sheets[spec.name]
             old = parse_xml(self.pkg.read(part), part)
         else:
             part = self.add_sheet(spec.name)
-        src = _Scratch(_xlsxwriter_render(spec))
-        root = src.xml("xl/worksheets/sheet1.xml")
-        self._move_cells(root, src)
+        rels = Rels(self.pkg, part)
+        charts = self._charts_in_place(rels, spec) if spec.charts else []
+        if charts is None:
+            src = _Scratch(_xlsxwriter_render(spec))
+            root = src.xml("xl/worksheets/sheet1.xml")
+            self._move_cells(root, src)
+            self._move_drawing(root, rels, src, spec)
+            self._print_names(spec.name, _scratch_print_names(src))
+        else:
+            if self._style_map is None:
+                self._style_map = StyleMap(self.styles)
+            root = parse_xml(sheet_xml(spec, self._style_map, self.strings), part)
+            if charts:
+                drawing_rid = rels.of_type(REL_DRAWING)[0][0]
+                insert_in_order(root, etree.Element(M + "drawing", {R_ID: drawing_rid}))
+                chart_rels = Rels(self.pkg, rels.of_type(REL_DRAWING)[0][1])
+                for rid, data in charts:
+                    self.pkg.put(chart_rels.target(rid) or "", data)
+            else:
+                for rid, drawing in rels.of_type(REL_DRAWING):
+                    rels.remove(rid)
+                    self._drop_drawing(drawing)
+            self._print_names(spec.name, print_names(spec))
         view = root.find(f"{M}sheetViews/{M}sheetView")
         if view is not None:
             view.attrib.pop("tabSelected", None)
@@ -203,12 +229,26 @@ class Book:
             legacy = child(old, "legacyDrawing")
             if legacy is not None:
                 insert_in_order(root, legacy)
-        rels = Rels(self.pkg, part)
-        self._move_drawing(root, rels, src, spec)
-        self._print_names(spec.name, src)
         self.formulas_replaced = True
         self.values_written = True
         return part, root
+
+    def _charts_in_place(self, rels: Rels, spec: SheetSpec) -> list[tuple[str, bytes]] | None:
+        """The sheet's chart parts with fresh caches, when its one drawing shows the charts
+        of ``spec`` (owned_xml.refreshed_charts); None when they must be rendered anew."""
+        drawings = rels.of_type(REL_DRAWING)
+        if len(drawings) != 1 or not self.pkg.exists(drawings[0][1]):
+            return None
+        drawing_rels = Rels(self.pkg, drawings[0][1])
+
+        def read_chart(rid: str) -> bytes | None:
+            target = drawing_rels.target(rid)
+            return self.pkg.read(target) if target and self.pkg.exists(target) else None
+
+        try:
+            return refreshed_charts(spec, self.pkg.read(drawings[0][1]), read_chart)
+        except WorkbookError:  # (a drawing or chart that is not XML: rendered anew)
+            return None
 
     def _move_cells(self, root: etree._Element, src: _Scratch) -> None:
         styles, theirs = self.styles, Styles(src, "xl/styles.xml")  # type: ignore[arg-type]
@@ -289,14 +329,10 @@ class Book:
             self.pkg.remove(drawing_rels.name)
         self.pkg.remove(drawing)
 
-    def _print_names(self, name: str, src: _Scratch) -> None:
+    def _print_names(self, name: str, wanted: list[tuple[str, str]]) -> None:
         """The owned sheet's print area and titles in workbook.xml, replaced when changed."""
         listed = [s.get("name") for s in self.wb_root.iterfind(f"{M}sheets/{M}sheet")]
         index = listed.index(name)
-        wanted = []
-        for dn in src.xml("xl/workbook.xml").iterfind(f"{M}definedNames/{M}definedName"):
-            if dn.get("name") in _PRINT_NAMES:
-                wanted.append((dn.get("name"), dn.text or ""))
         names = self.wb_root.find(M + "definedNames")
         have = [] if names is None else [
             dn for dn in names.iterfind(M + "definedName")
@@ -407,8 +443,21 @@ def _formula_at(data: bytes, ref: str, hint: int = 0) -> tuple[str | None, int]:
     m = _F_TAG.match(data, end + 1 + (len(data[end + 1:end + 40]) - len(data[end + 1:end + 40].lstrip())))
     if m is None:
         return None, start
-    close = data.find(b"</", m.end())  # (a slice that ends inside the next cell could cut a character)
-    return _scan_formulas(data[start:close + 2 if close >= 0 else len(data)]).get(ref), start
+    return _formula_text(data, m), start
+
+
+def _formula_text(data: bytes, m: re.Match) -> str | None:
+    """The formula of the <f> tag ``m`` found ("" for a shared formula's dependent, whose
+    text its master holds; None when the part ends inside it)."""
+    if data[m.end() - 1:m.end()] == b"/":
+        return ""
+    close = data.find(b">", m.end() - 1)
+    if data[close - 1:close] == b"/":
+        return ""
+    end = data.find(b"<", close)
+    if end < 0:
+        return None
+    return "=" + _unescape(data[close + 1:end].decode("utf-8"))
 
 
 def _scan_formulas(data: bytes) -> dict[str, str]:
@@ -420,15 +469,9 @@ def _scan_formulas(data: bytes) -> dict[str, str]:
         head = _C_OPEN.match(data, start, m.start()) if start >= 0 else None
         if head is None:
             continue
-        text = ""
-        if data[m.end() - 1:m.end()] != b"/":
-            close = data.find(b">", m.end() - 1)
-            if data[close - 1:close] != b"/":
-                end = data.find(b"<", close)
-                if end < 0:  # the slice _formula_at cut ends inside this (next) cell's formula
-                    continue
-                text = "=" + _unescape(data[close + 1:end].decode("utf-8"))
-        out[head.group(1).decode()] = text
+        text = _formula_text(data, m)
+        if text is not None:
+            out[head.group(1).decode()] = text
     return out
 
 
@@ -457,6 +500,12 @@ class _Scratch:
 
     def put_xml(self, name: str, root) -> None:  # Styles of a scratch package never change
         pass
+
+
+def _scratch_print_names(src: _Scratch) -> list[tuple[str, str]]:
+    return [(dn.get("name") or "", dn.text or "")
+            for dn in src.xml("xl/workbook.xml").iterfind(f"{M}definedNames/{M}definedName")
+            if dn.get("name") in _PRINT_NAMES]
 
 
 def _xlsxwriter_render(spec: SheetSpec) -> bytes:

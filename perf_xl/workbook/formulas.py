@@ -7,6 +7,8 @@ a workbook opened without xlwings shows a hint instead of #NAME?.
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..conventions import COST_WORD, NO_FUNDING_LINE
 from ..vocabulary import MONEY_TOLERANCE
 from . import layout as L
@@ -115,6 +117,7 @@ def _indicator_cells(row: int) -> str:
 EMPTY_ROW_MARK = "~"  # leads the 一级指标（续） cell of an empty indicator row
 
 
+@cache  # (the same 40 rows on every project sheet)
 def level1_carried(row: int) -> str:
     """The row's 一级指标 compacted, a blank cell continuing the one above
     (conventions.carried_levels); an empty row carries it on behind EMPTY_ROW_MARK, which

@@ -46,6 +46,7 @@ _LEGACY = re.compile(rb"""<(?:[\w.-]+:)?legacyDrawing\s+r:id=["']([^"']*)["']\s*
 _DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s+ref=["']([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)["']""")
 _CELL_REF = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?\br=["']([A-Z]+)[0-9]+["']""")
 _ROW = re.compile(rb"<((?:[\w.-]+:)?)row\s[^>]*>")
+_ROW_PLAIN = re.compile(rb"<()row\s[^>]*>")  # (group 1: the empty prefix)
 _ROW_NUMBER = re.compile(rb"""\sr=["']([0-9]+)["']""")
 _COL = re.compile(rb"<(?:[\w.-]+:)?col\s[^>]*>")
 _F_FULL = re.compile(rb"<(?:[\w.-]+:)?f(\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?f>")
@@ -341,15 +342,12 @@ class SheetPart:
         if self._row_tags is None:
             self._row_tags = {}
             data = self._data
-            at = data.find(b"row", data.find(b"sheetData"))
-            while at >= 0:  # ("row" then a space or tab: a start tag, with or without a prefix)
-                m = _ROW.match(data, data.rfind(b"<", 0, at)) if data[at + 3:at + 4].isspace() else None
-                if m is not None and m.start() < at < m.end():
-                    number = _ROW_NUMBER.search(data, m.start(), m.end())
-                    if number is not None:
-                        self._row_tags.setdefault(int(number.group(1)), m)
-                    at = m.end()
-                at = data.find(b"row", at + 3)
+            # (the common unprefixed "<row": a literal the regex engine searches fast)
+            rows = _ROW_PLAIN if b"<row" in data and b":row" not in data else _ROW
+            for m in rows.finditer(data, max(data.find(b"sheetData"), 0)):
+                number = _ROW_NUMBER.search(data, m.start(), m.end())
+                if number is not None:
+                    self._row_tags.setdefault(int(number.group(1)), m)
         return self._row_tags
 
     def _dimension(self) -> tuple[int, int, int, int] | None:
@@ -485,9 +483,10 @@ class SheetPart:
     def legacy_rid(self) -> str | None:
         """The relationship id of the sheet's VML drawing (notes and buttons)."""
         if self.root is None:
-            if b"legacyDrawing" not in self._data:
+            at = self._data.find(b"legacyDrawing")  # (the regex searches from there, not the cells)
+            if at < 0:
                 return None
-            m = _LEGACY.search(self._data)
+            m = _LEGACY.search(self._data, self._data.rfind(b"<", 0, at))
             if m is not None:
                 return m.group(1).decode()
         legacy = child(self.tree(), "legacyDrawing")

@@ -25,6 +25,14 @@ def test_packaged_default():
     assert load_config(None) == cfg
 
 
+def test_the_packaged_file_states_the_defaults_no_command_parses():
+    """default_config() is RuleConfig() without reading perf_xl/data/rules.toml: the file
+    users copy must say exactly that (a changed default needs both changed)."""
+    from perf_xl.rules.config import RuleConfig, packaged_config
+
+    assert packaged_config() == default_config() == RuleConfig()
+
+
 def test_full_file(tmp_path):
     cfg = load_config(write(tmp_path, """
 [budget]
