@@ -9,15 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..lifecycle.config import LifecycleConfig
-from ..lifecycle.evaluate import ProjectResult, indicator_track
-from ..lifecycle.lights import BLUE, EQUAL, GRADES, HUNDRED, LIGHT_LABELS, POSITIVE, QUALITATIVE, RED, YELLOW, round2
-from ..lifecycle.scores import qualitative_band
 from ..model import decimal_text
 from ..workbook import layout as L
 from .finding import Finding, Hit
 from .registry import ERROR, INFO, OTHER, VALUE_MISMATCH, WARNING, catalogue, rule
+
+if TYPE_CHECKING:
+    from ..lifecycle.config import LifecycleConfig
+    from ..lifecycle.evaluate import ProjectResult
+
+# The computations these rules read (perf_xl.lifecycle) are imported by each rule when it
+# runs — under monitor and selfeval only: validate registers the rules, never runs them, and
+# so does not pay for loading the lifecycle modules (~7 ms of its start-up).
 
 
 @dataclass
@@ -27,14 +32,17 @@ class LifecycleContext:
 
 
 def _n(value: Decimal | None) -> str:
+    from ..lifecycle.lights import round2
     return "—" if value is None else decimal_text(round2(value))
 
 
 def _pct(fraction: Decimal | None) -> str:
+    from ..lifecycle.lights import HUNDRED, round2
     return "—" if fraction is None else f"{decimal_text(round2(fraction * HUNDRED))}%"
 
 
 def _label(light: str | None) -> str:
+    from ..lifecycle.lights import LIGHT_LABELS
     return LIGHT_LABELS.get(light or "", "")
 
 
@@ -55,6 +63,7 @@ def executed_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="执行率明显落后于序时进度是财政运行监控的预警（红灯、黄灯）。",
       example="6月执行率 20%，序时进度 50%")
 def budget_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.lights import RED, YELLOW
     if r.budget_light in (RED, YELLOW):
         yield Hit(f"{r.month}月执行率 {_pct(r.execution_rate)}，序时进度 {_pct(r.standard_rate)}："
                   f"亮灯值 {_n(r.budget_value)}，{_label(r.budget_light)}", "track.executed",
@@ -65,6 +74,7 @@ def budget_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="执行与本单位报的支出计划相差过大，说明计划或执行有一处不实。",
       example="6月底计划 50%，实际执行 30%")
 def off_own_plan(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.lights import HUNDRED
     if r.execution_rate is None or r.plan_rate is None:
         return
     gap = (r.execution_rate - r.plan_rate) * HUNDRED
@@ -79,6 +89,7 @@ def off_own_plan(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="指标完成进度落后（红灯、黄灯）时需要分析原因、采取措施。",
       example="年度目标「≥100件」，6月仅完成 10 件")
 def indicator_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.lights import QUALITATIVE, RED, YELLOW
     for i in r.indicators:
         j = i.judged
         if isinstance(i.actual, str) and j.kind not in (QUALITATIVE, None):
@@ -95,6 +106,7 @@ def indicator_behind(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="亮红灯或黄灯的项目须说明偏差原因，否则监控表会被退回。",
       example="预算执行亮红灯，「偏差原因」一栏空白")
 def reason_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.evaluate import indicator_track
     cfg = ctx.config
     for which, light in (("预算执行", r.budget_light),):
         if light and cfg.needs_reason(light) and not r.track.analysis.strip():
@@ -117,6 +129,7 @@ def reason_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="远超年度目标说明目标可能定得过低。",
       example="年度目标「≥10件」，6月已完成 15 件")
 def far_ahead(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.lights import BLUE
     for i in r.indicators:
         if i.light == BLUE:
             yield Hit(f"指标『{i.judged.name}』{r.month}月已完成「{_text(i.reported)}」，达年度指标值"
@@ -129,6 +142,7 @@ def far_ahead(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="自评要填写每个指标的实际完成值和全年执行数。",
       example="「实际完成值」一栏空白")
 def actual_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.lights import GRADES, QUALITATIVE
     bad = r.track.invalid.get("year_executed")
     if bad is not None:
         yield Hit(f"全年执行数「{bad}」不是数字（万元）", "track.year_executed", found=bad)
@@ -153,6 +167,7 @@ def actual_missing(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="自评各指标分值合计应为 90 分（预算执行率另计 10 分），得分不能超过分值。",
       example="各指标分值合计 85 分")
 def weights_wrong(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.evaluate import indicator_track
     total = ctx.config.indicator_total
     if r.custom_weights:
         given = sum((i.weight or Decimal(0) for i in r.indicators), Decimal(0))
@@ -177,6 +192,9 @@ def weights_wrong(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
       reason="定性指标按档次打分，得分应在所选档次的区间内。",
       example="选了「良好」档却打了满分")
 def qualitative_out_of_band(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.evaluate import indicator_track
+    from ..lifecycle.lights import QUALITATIVE
+    from ..lifecycle.scores import qualitative_band
     for i in r.indicators:
         if i.judged.kind != QUALITATIVE or i.grade is None or i.weight is None:
             continue
@@ -196,6 +214,8 @@ def qualitative_out_of_band(r: ProjectResult, ctx: LifecycleContext) -> Iterator
       reason="超额完成过多须说明原因（目标是否定得偏低）。",
       example="目标「≥100件」，完成 150 件，未写原因")
 def far_above_target(r: ProjectResult, ctx: LifecycleContext) -> Iterator[Hit]:
+    from ..lifecycle.evaluate import indicator_track
+    from ..lifecycle.lights import EQUAL, HUNDRED, POSITIVE, round2
     for i in r.indicators:
         j = i.judged
         if j.kind not in (POSITIVE, EQUAL) or j.target is None or j.target <= 0:

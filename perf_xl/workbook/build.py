@@ -633,13 +633,7 @@ def _xlsx_chart(book, sheet: str, spec):
     q = L.quote_sheet(sheet)
 
     def absolute(rng: str) -> str:
-        a, _, b = rng.partition(":")
-        ra, ca = L.split_a1(a)
-        out = f"${L.col_letter(ca)}${ra}"
-        if b:
-            rb, cb = L.split_a1(b)
-            out += f":${L.col_letter(cb)}${rb}"
-        return q + out
+        return q + L.absolute(rng)
 
     for name, values in spec.series:
         series = {"name": name, "categories": "=" + absolute(spec.categories),

@@ -104,6 +104,11 @@ def a1(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+def absolute(rng: str) -> str:
+    """ "A6:C11" -> "$A$6:$C$11" (a cell or a range)."""
+    return ":".join(f"${col_letter(c)}${r}" for r, c in map(split_a1, rng.split(":")))
+
+
 # -- the project sheet ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Label:

@@ -216,19 +216,9 @@ def print_names(spec: SheetSpec) -> list[tuple[str, str]]:
     out = []
     q = _sheet_ref(spec.name)
     if spec.print_area:
-        out.append(("_xlnm.Print_Area", q + _absolute(spec.print_area)))
+        out.append(("_xlnm.Print_Area", q + L.absolute(spec.print_area)))
     if spec.repeat_row is not None:
         out.append(("_xlnm.Print_Titles", f"{q}${spec.repeat_row}:${spec.repeat_row}"))
-    return out
-
-
-def _absolute(rng: str) -> str:
-    a, _, b = rng.partition(":")
-    ra, ca = L.split_a1(a)
-    out = f"${L.col_letter(ca)}${ra}"
-    if b:
-        rb, cb = L.split_a1(b)
-        out += f":${L.col_letter(cb)}${rb}"
     return out
 
 
@@ -348,24 +338,27 @@ def _row_pixels(spec: SheetSpec, row: int) -> int:
 def _anchor_to(spec: SheetSpec, chart: Chart) -> tuple[int, int, int, int, int, int, int, int]:
     """(col, col offset, row, row offset) of the top left and bottom right corners, 0-based,
     offsets in EMU — where XlsxWriter anchors a chart of ``size`` pixels at ``anchor``."""
+    def cols(c: int) -> int:
+        return _col_pixels(spec, c)
+
+    def rows(r: int) -> int:
+        return _row_pixels(spec, r)
+
     r, c = L.split_a1(chart.anchor)
-    col_start, row_start, x1, y1 = c, r, 0, 0
-    while x1 >= _col_pixels(spec, col_start):
-        x1 -= _col_pixels(spec, col_start)
-        col_start += 1
-    while y1 >= _row_pixels(spec, row_start):
-        y1 -= _row_pixels(spec, row_start)
-        row_start += 1
-    col_end, row_end = col_start, row_start
-    x2, y2 = x1 + chart.size[0], y1 + chart.size[1]
-    while x2 >= _col_pixels(spec, col_end):
-        x2 -= _col_pixels(spec, col_end)
-        col_end += 1
-    while y2 >= _row_pixels(spec, row_end):
-        y2 -= _row_pixels(spec, row_end)
-        row_end += 1
+    col_start, x1 = _advance(c, 0, cols)
+    row_start, y1 = _advance(r, 0, rows)
+    col_end, x2 = _advance(col_start, x1 + chart.size[0], cols)
+    row_end, y2 = _advance(row_start, y1 + chart.size[1], rows)
     emu = 9525
     return (col_start - 1, x1 * emu, row_start - 1, y1 * emu, col_end - 1, x2 * emu, row_end - 1, y2 * emu)
+
+
+def _advance(start: int, offset: int, size_of: Callable[[int], int]) -> tuple[int, int]:
+    """(column or row, offset in it) ``offset`` pixels on from the start of ``start``."""
+    while offset >= size_of(start):
+        offset -= size_of(start)
+        start += 1
+    return start, offset
 
 
 def _marker(el: etree._Element | None) -> tuple[int, int, int, int] | None:
@@ -479,7 +472,7 @@ def _refresh(root: etree._Element, spec: SheetSpec, chart: Chart, q: str) -> boo
         for part, rng in (("cat", chart.categories), ("val", values)):
             ref = next((r for r in ser.iterfind(f"{C}{part}/*")
                         if etree.QName(r).localname in ("numRef", "strRef")), None)
-            if ref is None or ref.findtext(C + "f") != q + _absolute(rng):
+            if ref is None or ref.findtext(C + "f") != q + L.absolute(rng):
                 return False
             data = _cache_values(spec, rng)
             numeric = etree.QName(ref).localname == "numRef"
