@@ -81,6 +81,16 @@ def _workers() -> ThreadPoolExecutor:
     return _WORKERS
 
 
+def _end_workers() -> None:
+    """The worker thread ended, once every job given to it is done (a process with no other
+    thread left exits without freeing its objects one by one: cli.run); the next job
+    starts another."""
+    global _WORKERS
+    if _WORKERS is not None:
+        _WORKERS.shutdown(wait=True)
+        _WORKERS = None
+
+
 def _deflate(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, raw deflate stream) of a member's bytes at ``_LEVEL``."""
     c = _zlib.compressobj(_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
@@ -401,6 +411,9 @@ class Package:
                     self._write_new(out, name, data, info.date_time, info.external_attr)
             for name in self._added:
                 self._write_new(out, name, self.read(name), _FIXED_TIME, 0o600 << 16)
+        self._deflating.clear()
+        if not self._inflating:
+            _end_workers()
 
     def _same(self, name: str, data: bytes) -> bool:
         """``data`` is what the file holds for the member (CRC and size first)."""
