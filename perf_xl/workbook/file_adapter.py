@@ -53,17 +53,12 @@ class FileAdapter:
 
     def _values(self) -> dict[str, list[list[Any]]]:
         if self._rows is None:
-            import io
-
-            from python_calamine import CalamineWorkbook
+            from .sheet_values import read_values  # (a large workbook in two processes)
 
             try:
-                wb = CalamineWorkbook.from_filelike(io.BytesIO(self.book.pkg.data))
-                sheets = {name: wb.get_sheet_by_name(name) for name in wb.sheet_names}
-                self._rows = {name: s.to_python(skip_empty_area=False) for name, s in sheets.items()}
-                self._merges = {name: [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
-                                       for (r1, c1), (r2, c2) in (s.merged_cell_ranges or ())]
-                                for name, s in sheets.items()}
+                self._rows, merges = read_values(self.book.pkg.data)
+                self._merges = {name: [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in found]
+                                for name, found in merges.items()}
             except Exception as exc:  # calamine raises its own types for every kind of damage
                 self.book.pkg.verify()  # a member that fails its CRC check is named
                 raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(self.path)) from None

@@ -20,9 +20,15 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import etree
+
+try:  # ISA-L's deflate and inflate: the same streams as zlib's, several times as fast
+    from isal import isal_zlib as _zlib
+except ImportError:  # (a platform without its wheel: zlib, slower)
+    _zlib = zlib
 
 from ..atomic import atomic_target
 from ..errors import WorkbookError
@@ -58,9 +64,37 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Deflate level of the parts an update writes: level 1 is three times as fast as zlib's
 # default 6 for a project sheet and makes it about a quarter larger (every other member
-# keeps its own compressed bytes).
+# keeps its own compressed bytes); ISA-L's level 1 is five times as fast again, as small.
 _LEVEL = 1
 _DATA_DESCRIPTOR = 0x08
+# Parts at least this large are deflated (on ``put``) and inflated (``prefetch``) by a worker
+# thread while the caller goes on: zlib releases the GIL, so on a machine with a second core
+# the (de)compression of a thousand project sheets overlaps with the Python work around it.
+_BACKGROUND_SIZE = 16 * 1024
+_WORKERS: ThreadPoolExecutor | None = None
+
+
+def _workers() -> ThreadPoolExecutor:
+    global _WORKERS
+    if _WORKERS is None:
+        _WORKERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perf_xl-zip")
+    return _WORKERS
+
+
+def _end_workers() -> None:
+    """The worker thread ended, once every job given to it is done (a process with no other
+    thread left exits without freeing its objects one by one: cli.run); the next job
+    starts another."""
+    global _WORKERS
+    if _WORKERS is not None:
+        _WORKERS.shutdown(wait=True)
+        _WORKERS = None
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream) of a member's bytes at ``_LEVEL``."""
+    c = _zlib.compressobj(_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return _zlib.crc32(data), c.compress(data) + c.flush()
 
 
 def parse_xml(data: bytes, name: str = "") -> etree._Element:
@@ -172,15 +206,22 @@ class Package:
         # Members inflated once and kept: a sheet read for its formulas is the sheet edited.
         self._inflated: dict[str, bytes] = {}
         self._verified: set[str] = set()  # CRC checked (zipfile checks it on every read)
+        self._deflating: dict[str, tuple[bytes, Future]] = {}  # name -> (data, its deflate)
+        self._inflating: dict[str, Future] = {}  # name -> its inflate (``prefetch``)
         self._free: dict[str, int] = {}
         # Every CRC is checked before anything is written: the worksheets (nearly all of the
         # bytes) when they are read or, at the latest, by ``save``; every other member now.
         self.verify(n for n in self._order if not _is_worksheet(n))
+        # The worksheets are nearly always read next (for their formulas, then edited):
+        # inflated meanwhile, while the caller reads the values (calamine) or the model.
+        self.prefetch(self.worksheets())
 
     def verify(self, names: Iterable[str] | None = None) -> None:
         """Inflate the members not yet checked and compare their CRCs (a damaged member is a
         WorkbookError naming it)."""
         for name in self._order if names is None else names:
+            if name in self._inflating:
+                self.original(name)  # (being inflated: checked there)
             if name in self._verified or name not in self._infos:
                 continue
             self._inflate(name)
@@ -191,7 +232,7 @@ class Package:
             data = self._inflate_raw(info)
             if data is None:  # (an unusual member: zipfile reads it, and checks it)
                 data = self._zip.read(name)
-            elif len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            elif len(data) != info.file_size or _zlib.crc32(data) != info.CRC:
                 raise zipfile.BadZipFile("CRC 或长度不符")
         except Exception as exc:
             raise WorkbookError(f"工作簿已损坏：{name} 无法解压或校验失败（{exc}）",
@@ -207,7 +248,7 @@ class Package:
         raw = self._raw(info)
         if info.compress_type == zipfile.ZIP_STORED:
             return bytes(raw)
-        d = zlib.decompressobj(-zlib.MAX_WBITS)
+        d = _zlib.decompressobj(-zlib.MAX_WBITS)
         data = d.decompress(raw, info.file_size + 1)
         if not d.eof:
             raise zipfile.BadZipFile("压缩数据不完整")
@@ -227,10 +268,23 @@ class Package:
         read for their formulas and then edited)."""
         data = self._inflated.get(name)
         if data is None:
-            data = self._inflate(name)
+            pending = self._inflating.pop(name, None)
+            data = pending.result() if pending is not None else self._inflate(name)
             if _is_worksheet(name):
                 self._inflated[name] = data
         return data
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Start inflating these members (the large ones) in a worker thread: ``original``
+        takes the result, or the error, when it gets there."""
+        for name in names:
+            info = self._infos.get(name)
+            if (info is not None and name not in self._inflated and name not in self._inflating
+                    and info.file_size >= _BACKGROUND_SIZE):
+                self._inflating[name] = _workers().submit(self._inflate, name)
+
+    def worksheets(self) -> list[str]:
+        return [n for n in self._order if _is_worksheet(n)]
 
     # -- members -------------------------------------------------------------------------------
     def exists(self, name: str) -> bool:
@@ -271,6 +325,10 @@ class Package:
         self._dirty.discard(name)
         self._trees.pop(name, None)
         self._track(name)
+        if len(data) >= _BACKGROUND_SIZE:  # deflated meanwhile (see _BACKGROUND_SIZE)
+            self._deflating[name] = (data, _workers().submit(_deflate, data))
+        else:
+            self._deflating.pop(name, None)
 
     def _track(self, name: str) -> None:
         self._removed.discard(name)
@@ -353,20 +411,43 @@ class Package:
                     self._write_new(out, name, data, info.date_time, info.external_attr)
             for name in self._added:
                 self._write_new(out, name, self.read(name), _FIXED_TIME, 0o600 << 16)
+        self._deflating.clear()
+        if not self._inflating:
+            _end_workers()
 
     def _same(self, name: str, data: bytes) -> bool:
         """``data`` is what the file holds for the member (CRC and size first)."""
         info = self._infos.get(name)
-        if info is None or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        if info is None or len(data) != info.file_size:
+            return False
+        deflated = self._deflated(name, data, wait=False)
+        if (deflated[0] if deflated is not None else _zlib.crc32(data)) != info.CRC:
             return False
         return data == self.original(name)
 
-    @staticmethod
-    def _write_new(out: zipfile.ZipFile, name: str, data: bytes, when, attr: int) -> None:
+    def _deflated(self, name: str, data: bytes, wait: bool = True) -> tuple[int, bytes] | None:
+        """(CRC, deflated bytes) of ``data`` from the worker, if it deflated these bytes
+        (and, unless ``wait``, is done)."""
+        pending = self._deflating.get(name)
+        if pending is None or pending[0] is not data or not (wait or pending[1].done()):
+            return None
+        return pending[1].result()
+
+    def _write_new(self, out: zipfile.ZipFile, name: str, data: bytes, when, attr: int) -> None:
+        """A member deflated at ``_LEVEL``, with the header and directory entry zipfile's
+        ``writestr`` writes (on a seekable file); the worker's deflate when there is one."""
         info = zipfile.ZipInfo(name, date_time=when)
         info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = attr
-        out.writestr(info, data, compresslevel=_LEVEL)
+        info.external_attr = attr or 0o600 << 16
+        crc, raw = self._deflated(name, data) or _deflate(data)
+        info.file_size, info.compress_size, info.CRC = len(data), len(raw), crc
+        info.header_offset = out.fp.tell()
+        out.fp.write(info.FileHeader(info.file_size * 1.05 > zipfile.ZIP64_LIMIT))
+        out.fp.write(raw)
+        out.filelist.append(info)
+        out.NameToInfo[name] = info
+        out.start_dir = out.fp.tell()
+        out._didModify = True
 
     def _copy_raw(self, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         """The member's compressed bytes as they are (no inflate, no deflate)."""

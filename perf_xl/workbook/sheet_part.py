@@ -55,6 +55,7 @@ _V = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
 _DROPPED = (b"t", b"cm", b"vm")  # what a new value makes wrong
 
 
+_PLAIN_REF = re.compile(r"[A-Z]{1,3}[0-9]+\Z")
 # A cell's start tag up to its end (matched with endpos just after its ">").
 C_OPEN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*$')
 
@@ -63,7 +64,7 @@ def find_cell(data: bytes, ref: str, hint: int = 0, lo: int = 0, hi: int | None 
     """(start of the <c> tag of ``ref``, its closing ">"), or (-1, -1): found by its
     r="…" attribute between ``lo`` and ``hi``, looking from ``hint`` on first (cells come
     in row, column order)."""
-    key = f' r="{ref}"'.encode()
+    key, plain = _cell_key(ref)
     hi = len(data) if hi is None else hi
     hint = min(max(hint, lo), hi)
     for a, b in ((hint, hi), (lo, min(hint + len(key), hi))):
@@ -71,10 +72,21 @@ def find_cell(data: bytes, ref: str, hint: int = 0, lo: int = 0, hi: int | None 
         while at >= 0:
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
-            if start >= 0 and end > 0 and C_OPEN.match(data, start, end + 1):
+            if start >= 0 and end > 0 and (
+                    # (what C_OPEN matches, in the form the builder and Excel write: "<c "
+                    # and the key inside the tag; any other form is left to the pattern)
+                    (plain and data[start + 1:start + 3] == b"c " and data.find(b">", start, at) < 0)
+                    or C_OPEN.match(data, start, end + 1)):
                 return start, end
             at = data.find(key, at + 1, b)
     return -1, -1
+
+
+@lru_cache(maxsize=8192)
+def _cell_key(ref: str) -> tuple[bytes, bool]:
+    """(' r="A1"' as bytes, whether the reference is plain "A1"): the same cells are looked
+    for on every sheet."""
+    return f' r="{ref}"'.encode(), _PLAIN_REF.match(ref) is not None
 
 
 def data_slash(data: bytes, m: re.Match) -> bool:
@@ -95,20 +107,30 @@ def _formula_bytes(text: str) -> bytes:
     return _text(formula_text(Formula(text)))
 
 
-def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula) -> bool:
+def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula,
+           shown: tuple[str | None, str | None, str | None]) -> bool:
     """A cell's content is ``formula`` with its cached value (any value, when the formula
-    brings none): the same formula, and the same number, text or truth value."""
+    brings none): the same number, text or truth value (``shown``: the cached value's
+    cell_content, looked at first: it is what mostly changed) and the same formula."""
+    if formula.cached is not None and not _shows(attrs, inner, shown):
+        return False
     m = _F_FULL.search(inner)
     if m is None or (m.group(1) and _F_KIND.search(m.group(1))):
         return False  # (a shared or array formula is not this cell's own)
-    if m.group(2) != _formula_bytes(formula.text) and (
-            html.unescape(m.group(2).decode("utf-8", "replace")) != formula_text(formula)):
-        return False
-    if formula.cached is None:
-        return True
-    kind, want, _inline = cell_content(formula.cached, None, formula_result=True)
+    return m.group(2) == _formula_bytes(formula.text) or (
+        html.unescape(m.group(2).decode("utf-8", "replace")) == formula_text(formula))
+
+
+def _shows(attrs: list[tuple[bytes, bytes]], inner: bytes, shown: tuple[str | None, str | None, str | None]) -> bool:
+    """The cell's cached value is the one ``shown`` (cell_content of a formula's result)."""
+    kind, want, _inline = shown
     v = _V.search(inner)
-    have = html.unescape(v.group(1).decode("utf-8", "replace")) if v else None
+    if v is None:
+        have = None
+    else:
+        have = v.group(1).decode("utf-8", "replace")
+        if "&" in have:
+            have = html.unescape(have)
     t = next((raw[1:-1] for k, raw in attrs if k == b"t"), b"n")
     if kind == "str":
         return t in (b"str", b"n") and (have or "") == want if want == "" else (t == b"str" and have == want)
@@ -116,6 +138,8 @@ def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula) -> 
         return t == b"b" and have == want
     if t != b"n" or have is None or want is None:
         return False
+    if have == want:
+        return True
     try:
         return float(have) == float(want)
     except ValueError:
@@ -159,6 +183,8 @@ class SheetPart:
         self._box: tuple[int, int, int, int] | bool | None = False  # <dimension>, once read
         self._col_styles: list[tuple[int, int, bytes | None]] | None = None
         self._row_tags: dict[int, re.Match] | None = None  # row number -> its start tag
+        self._row_hint = 0  # after the last row found directly
+        self._data_at: int | None = None  # where sheetData starts
         self.root: etree._Element | None = None
         self._cells: SheetCells | None = None
         self._replaced = False
@@ -289,7 +315,30 @@ class SheetPart:
         return self._rows[r]
 
     def _row(self, r: int) -> re.Match | None:
-        """The start tag of row ``r`` (every row's found in one pass, when first asked)."""
+        """The start tag of row ``r``: found as the builder and Excel write it, '<row r="12"'
+        (rows are asked for in order, so looking on from the last one found), else every
+        row's found in one pass."""
+        if self._row_tags is None:
+            data = self._data
+            key = b'<row r="%d"' % r
+            at = data.find(key, self._row_hint)
+            if at < 0 and self._row_hint:
+                at = data.find(key, self._sheet_data())
+            if at >= 0 and at >= self._sheet_data():
+                m = _ROW.match(data, at)
+                if m is not None and data.find(b"<", at + 1, m.end()) < 0:
+                    self._row_hint = m.end()
+                    return m
+            return self._scan_rows().get(r)
+        return self._row_tags.get(r)
+
+    def _sheet_data(self) -> int:
+        if self._data_at is None:
+            at = self._data.find(b"sheetData")
+            self._data_at = at if at >= 0 else len(self._data)
+        return self._data_at
+
+    def _scan_rows(self) -> dict[int, re.Match]:
         if self._row_tags is None:
             self._row_tags = {}
             data = self._data
@@ -299,7 +348,7 @@ class SheetPart:
                 number = _ROW_NUMBER.search(data, m.start(), m.end())
                 if number is not None:
                     self._row_tags.setdefault(int(number.group(1)), m)
-        return self._row_tags.get(r)
+        return self._row_tags
 
     def _dimension(self) -> tuple[int, int, int, int] | None:
         """The sheet's <dimension> as (first row, first col, last row, last col), read once."""
@@ -340,20 +389,24 @@ class SheetPart:
         if now is None:
             return False
         cell, attrs, inner = now
+        is_formula = isinstance(value, Formula)
         if inner is not None:
-            if _SHARED_MASTER.search(inner) or b"extLst" in inner:
+            if (b"shared" in inner and _SHARED_MASTER.search(inner)) or b"extLst" in inner:
                 return False  # the dependents need their own formula text (SheetCells)
             if _F.search(inner):
                 self._replaced = True
-        if isinstance(value, Formula) and inner is not None and _holds(attrs, inner, value):
-            return True  # the cell has the formula and shows its value already
         p = self._prefix
         body = b""
-        is_formula = isinstance(value, Formula)
         if is_formula:
-            body = b"<" + p + b"f>" + _formula_bytes(value.text) + b"</" + p + b"f>"
-            value = value.cached
-        kind, v, inline = cell_content(value, strings, formula_result=is_formula)
+            formula = value
+            value = formula.cached
+            shown = cell_content(value, None, formula_result=True)  # (a result is never a shared string)
+            if inner is not None and _holds(attrs, inner, formula, shown):
+                return True  # the cell has the formula and shows its value already
+            body = b"<" + p + b"f>" + _formula_bytes(formula.text) + b"</" + p + b"f>"
+            kind, v, inline = shown
+        else:
+            kind, v, inline = cell_content(value, strings)
         if v is not None:
             body += b"<" + p + b"v>" + _text(v) + b"</" + p + b"v>"
         if inline is not None:
@@ -376,7 +429,7 @@ class SheetPart:
 
     def _put(self, ref: str, cell: _Cell, attrs, inner: bytes | None) -> None:
         p = self._prefix
-        head = b"<" + p + b"c" + b"".join(b" " + k + b"=" + v for k, v in attrs)
+        head = b"<" + p + b"c" + b"".join([b" " + k + b"=" + v for k, v in attrs])
         new = head + b"/>" if inner is None else head + b">" + inner + b"</" + p + b"c>"
         self._state[ref] = (attrs, inner)
         if new == self._data[cell.start:cell.end]:

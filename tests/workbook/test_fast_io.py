@@ -1,0 +1,125 @@
+"""The fast paths of the part-level writer read and write what the plain ones do: sheets
+read in two processes, members inflated and deflated in a worker thread (ISA-L), written
+without zipfile's writestr."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+import zipfile
+import zlib
+
+import pytest
+
+from perf_xl.errors import WorkbookError
+from perf_xl.workbook import parts as P
+from perf_xl.workbook import sheet_values as SV
+from perf_xl.workbook.file_adapter import FileAdapter
+from perf_xl.workbook.patch import Patch
+
+
+def test_sheets_read_in_two_processes_are_the_sheets_read_in_one(sample_book, monkeypatch):
+    data = sample_book.read_bytes()
+    one = SV.read_values(data, parallel=False)
+    here = []
+    sheet = SV._sheet
+    monkeypatch.setattr(SV, "_sheet", lambda wb, i: here.append(i) or sheet(wb, i))
+    two = SV.read_values(data, parallel=True)
+    assert here == list(range(0, len(one[0]), 2))  # the others came from the helper
+    assert two == one
+    assert list(two[0]) == list(one[0])  # (workbook order)
+    assert sum(len(r) for r in one[0].values()) > 300 and any(one[1].values())
+
+
+def test_a_helper_that_fails_leaves_the_reading_to_this_process(sample_book, monkeypatch):
+    data = sample_book.read_bytes()
+    one = SV.read_values(data, parallel=False)
+    for broken in ("/nonexistent/python", sys.executable):
+        monkeypatch.setattr(SV.sys, "executable", broken)
+        if broken == sys.executable:  # a helper that runs but says nothing useful
+            monkeypatch.setattr(SV, "_CHILD", "import sys; sys.stdout.write('nonsense'); sys.exit(0)")
+        assert SV.read_values(data, parallel=True) == one
+
+
+def test_a_damaged_sheet_is_reported_the_same_with_a_helper(sample_book, tmp_path):
+    """A sheet calamine cannot parse: one message, whichever process met it."""
+    bad = tmp_path / "bad.xlsm"
+    with zipfile.ZipFile(sample_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData><row r=\"x\"><c r=\"??\"><v>1", 1)
+            out.writestr(info, data)
+    messages = []
+    for parallel in (False, True):
+        with pytest.raises(Exception) as caught:  # (calamine's own error types)
+            SV.read_values(bad.read_bytes(), parallel=parallel)
+        messages.append((type(caught.value), str(caught.value)))
+    assert messages[0] == messages[1]
+
+
+def test_members_written_raw_are_what_zipfile_reads(tmp_path):
+    class Bare(P.Package):
+        def __init__(self) -> None:
+            self._deflating = {}
+
+    data = b"<row/>" * 20000 + bytes(range(256))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        Bare()._write_new(out, "xl/worksheets/sheet1.xml", data, (1980, 1, 1, 0, 0, 0), 0)
+        out.writestr("after.txt", b"next member")
+    with zipfile.ZipFile(target) as z:
+        assert z.testzip() is None
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        assert z.read(info) == data and zlib.crc32(data) == info.CRC
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.external_attr == 0o600 << 16
+        assert z.read("after.txt") == b"next member"
+
+
+def test_an_update_with_background_work_keeps_every_other_member(sample_book, tmp_path):
+    book = tmp_path / "b.xlsm"
+    shutil.copy(sample_book, book)
+    adapter = FileAdapter(book)
+    names = [n for n in adapter.sheet_names if adapter.grid(n).height > 20]
+    patch = Patch()
+    for name in names[:3]:
+        patch.set(name, "M12", "五成")
+    adapter.apply(patch)
+    adapter.save()
+    with zipfile.ZipFile(sample_book) as before, zipfile.ZipFile(book) as after:
+        assert after.testzip() is None
+        assert [i.filename for i in after.infolist()] == [i.filename for i in before.infolist()]
+        changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
+        for name in before.namelist():
+            if name not in changed:
+                a, b = before.getinfo(name), after.getinfo(name)
+                assert (a.CRC, a.compress_size) == (b.CRC, b.compress_size), name
+        assert 3 <= len([n for n in changed if n.startswith("xl/worksheets/")]) <= 3
+    assert all(FileAdapter(book).grid(n).get("M12") == "五成" for n in names[:3])
+
+
+def test_a_sheet_that_fails_its_crc_is_named_though_inflated_in_the_background(sample_book, tmp_path):
+    bad = tmp_path / "crc.xlsm"
+    raw = bytearray(sample_book.read_bytes())
+    with zipfile.ZipFile(sample_book) as z:
+        info = z.getinfo("xl/worksheets/sheet3.xml")
+    # The CRC in the member's central directory record, changed.
+    head = raw.find(b"xl/worksheets/sheet3.xml", raw.find(b"PK\x01\x02")) - 46
+    assert raw[head:head + 4] == b"PK\x01\x02"
+    raw[head + 16:head + 20] = ((info.CRC ^ 0xFFFF) & 0xFFFFFFFF).to_bytes(4, "little")
+    bad.write_bytes(bytes(raw))
+    pkg = P.Package(bad)
+    with pytest.raises(WorkbookError, match=r"sheet3\.xml"):
+        pkg.original("xl/worksheets/sheet3.xml")
+
+
+def test_a_helper_only_with_a_core_to_spare(monkeypatch):
+    monkeypatch.setattr(SV.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(SV.os, "getloadavg", lambda: (1.6, 0.5, 0.5))
+    assert SV._idle_core()
+    monkeypatch.setattr(SV.os, "getloadavg", lambda: (2.3, 2.0, 1.0))
+    assert not SV._idle_core()
+    monkeypatch.setattr(SV.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(SV.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not SV._idle_core()
