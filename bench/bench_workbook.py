@@ -7,8 +7,9 @@ Targets (issues 3 and 4): example build < 3 s (process); 1,000 projects built < 
 read back < 10 s; validate the example < 1.5 s and the 1,000-project workbook < 8 s
 (whole process). Issue 12: ``perf-xl validate`` of the 1,000-project workbook within 1.5×
 python-calamine reading every sheet of it, both whole processes, alternating, with their
-CPU time and peak memory. The processes use compiled bytecode (a private pycache), as an
-installed package does. Prints figures; it is not a test.
+CPU time and peak memory; validate parses a large workbook's sheets with two threads, so it
+is also timed with one (PERF_XL_PARSE_THREADS=1). The processes use compiled bytecode (a
+private pycache), as an installed package does. Prints figures; it is not a test.
 """
 
 from __future__ import annotations
@@ -85,12 +86,12 @@ for name in book.sheet_names:
 """
 
 
-def measured(*cmd: str) -> tuple[float, int, float]:
+def measured(*cmd: str, env: dict[str, str] | None = None) -> tuple[float, int, float]:
     """(seconds, peak memory in KiB, CPU seconds) of a whole process."""
     import json
 
     done = subprocess.run([sys.executable, "-c", MEASURED, *cmd], cwd=ROOT, capture_output=True, text=True,
-                          env=ENV)
+                          env={**ENV, **(env or {})})
     data = json.loads(done.stdout)
     if data["rc"] not in (0, 1):
         raise SystemExit(f"{cmd} failed")
@@ -102,12 +103,16 @@ def side_by_side(path: Path, rounds: int = 5) -> None:
     process each (issue 12: within 1.5×). Wall time is what the target is about; the CPU
     time shows what another busy process on the machine did to it."""
     measured(sys.executable, "-m", "perf_xl", "validate", str(path))  # compile the bytecode once
-    cal, val = [], []
+    cal, val, one = [], [], []
     for _ in range(rounds):
         cal.append(measured(sys.executable, "-c", _CALAMINE, str(path)))
         val.append(measured(sys.executable, "-m", "perf_xl", "validate", str(path)))
+        # validate parses a large workbook's sheets with two threads; with one, for comparison
+        one.append(measured(sys.executable, "-m", "perf_xl", "validate", str(path),
+                            env={"PERF_XL_PARSE_THREADS": "1"}))
     c, v = min(t for t, _m, _c in cal), min(t for t, _m, _c in val)
     c_cpu, v_cpu = min(x for _t, _m, x in cal), min(x for _t, _m, x in val)
+    o, o_cpu = min(t for t, _m, _c in one), min(x for _t, _m, x in one)
     ratios = sorted(b[0] / a[0] for a, b in zip(cal, val, strict=True))
     print(f"load average {os.getloadavg()[0]:.2f} (2 cores: above ~1 another process competes)")
     print(f"validate vs calamine ({path.name}): perf-xl validate {v:.2f} s, calamine reading every sheet "
@@ -116,6 +121,8 @@ def side_by_side(path: Path, rounds: int = 5) -> None:
           + " ".join(f"{r:.2f}" for r in ratios)
           + f"; CPU {v_cpu:.2f} s vs {c_cpu:.2f} s → {v_cpu / c_cpu:.2f}×; peak memory validate "
           f"{max(m for _, m, _c in val) / 1024:.0f} MiB, calamine {max(m for _, m, _c in cal) / 1024:.0f} MiB")
+    print(f"validate parsing with one thread (PERF_XL_PARSE_THREADS=1): {o:.2f} s → {o / c:.2f}×, "
+          f"CPU {o_cpu:.2f} s → {o_cpu / c_cpu:.2f}×")
 
 
 def timed(fn, repeat: int = 1) -> float:

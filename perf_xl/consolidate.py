@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import PerfXLError
 from .model import Department
-from .summary import Summary, summarize, unit_label
+from .summary import Summary, Summing, summarize, unit_label
 from .vocabulary import ERROR
 
 if TYPE_CHECKING:
@@ -350,7 +350,8 @@ def _consolidate_files(files: list[tuple[Path, str]], config: RuleConfig | None,
                        progress: Progress | None, output: str | Path | None) -> Consolidation:
     start = time.perf_counter()
     if output is None:
-        return _combine(_read_all(files, config, jobs, progress, None), time.perf_counter() - start)
+        gathered = _InOrder(None)
+        return _combine(_read_all(files, config, jobs, progress, gathered), time.perf_counter() - start, gathered)
     from .atomic import atomic_target
     from .sinks.bureau import BureauBook, check_target
 
@@ -359,8 +360,9 @@ def _consolidate_files(files: list[tuple[Path, str]], config: RuleConfig | None,
         with atomic_target(target) as tmp:
             book = BureauBook(tmp, multi=True, with_files=True, with_source=True)
             try:
-                entries = _read_all(files, config, jobs, progress, _InOrder(book))
-                result = _combine(entries, 0.0)
+                gathered = _InOrder(book)
+                entries = _read_all(files, config, jobs, progress, gathered)
+                result = _combine(entries, 0.0, gathered)
                 if not result.inputs:
                     raise _NothingRead(result)
                 book.finish(result.departments, result.summary, files=result.file_rows(), notes=result.notes)
@@ -382,12 +384,17 @@ class _NothingRead(Exception):
 
 
 class _InOrder:
-    """Hands the entries to the workbook in input order, whatever order they are read in."""
+    """Takes the entries in input order, whatever order they are read in: sums each input
+    up as it comes (summary.Summing), gathers its findings (with unit_index, unit_code and
+    source) and hands it to the bureau workbook, when one is written. So what is left after
+    the last file is read is the tables, not the figures."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
         self.pending: dict[int, Input | Skipped] = {}
         self.next = 0
+        self.summing = Summing()
+        self.findings: list[dict[str, Any]] = []
 
     def __call__(self, index: int, entry: Input | Skipped) -> None:
         self.pending[index] = entry
@@ -395,7 +402,13 @@ class _InOrder:
             e = self.pending.pop(self.next)
             self.next += 1
             if isinstance(e, Input):
-                self.book.add_department(e.department, e.findings, e.name, summary=e.own_summary())
+                unit = len(self.summing.depts)
+                mine = [{**f, "unit_index": unit, "unit_code": e.department.unit_code, "source": e.name}
+                        for f in e.findings]
+                self.summing.add(e.department, mine)
+                self.findings += mine
+                if self.book is not None:
+                    self.book.add_department(e.department, e.findings, e.name, summary=e.own_summary())
 
 
 def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, progress: Progress | None,
@@ -462,14 +475,10 @@ def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,
         gc.unfreeze()
 
 
-def _combine(entries: list[Input | Skipped], seconds: float) -> Consolidation:
+def _combine(entries: list[Input | Skipped], seconds: float, gathered: _InOrder) -> Consolidation:
     inputs = [e for e in entries if isinstance(e, Input)]
-    findings: list[dict[str, Any]] = []
-    for i, e in enumerate(inputs):
-        for f in e.findings:
-            findings.append({**f, "unit_index": i, "unit_code": e.department.unit_code, "source": e.name})
-    summary = summarize([e.department for e in inputs], findings)
-    return Consolidation(entries, summary, findings, _notes(entries, inputs), seconds)
+    summary = gathered.summing.result()
+    return Consolidation(entries, summary, gathered.findings, _notes(entries, inputs), seconds)
 
 
 def _notes(entries: list[Input | Skipped], inputs: list[Input]) -> list[str]:

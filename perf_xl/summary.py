@@ -54,6 +54,7 @@ __all__ = [  # the definitions the summary follows, re-exported for its callers
     "SEVERITIES",
     "TOTAL_LABEL",
     "Summary",
+    "Summing",
     "cost_indicator_value",
     "funding_line_label",
     "planned_spend",
@@ -300,11 +301,42 @@ def summarize(
     over unit_code); None means not validated (校验状态 未校验). ``all_lines`` lists every
     standard funding line even without projects."""
     depts = _departments(departments)
-    multi = len(depts) > 1
     facts = [f for i, d in enumerate(depts) for f in _facts_of(d, i)]
     validated = findings is not None
     unassigned = _attach(facts, depts, findings) if findings is not None else []
+    return _summary(depts, facts, unassigned, validated, all_lines)
 
+
+class Summing:
+    """:func:`summarize` of departments that arrive one by one (a consolidation sums each
+    file as it comes in, so little is left to do after the last): ``add`` each department
+    with its findings, in order, then ``result()``. The same Summary as
+    ``summarize(departments, findings)`` where each finding carries its department's
+    ``unit_index`` (tests/test_summary.py)."""
+
+    def __init__(self) -> None:
+        self.depts: list[Department] = []
+        self.facts: list[_Facts] = []
+        self.unassigned: list[Mapping[str, Any]] = []
+
+    def add(self, dept: Department, findings: Iterable[Mapping[str, Any]]) -> None:
+        """The next department; its findings name it by ``unit_index`` (its position)."""
+        index = len(self.depts)
+        self.depts.append(dept)
+        facts = _facts_of(dept, index)
+        mine = list(findings)
+        if any(f.get("unit_index") != index for f in mine):
+            raise ValueError("each finding must carry its department's unit_index")
+        self.facts += facts
+        self.unassigned += _attach(facts, self.depts, mine)
+
+    def result(self) -> Summary:
+        return _summary(self.depts, self.facts, self.unassigned, True, False)
+
+
+def _summary(depts: list[Department], facts: list[_Facts], unassigned: list[Mapping[str, Any]],
+             validated: bool, all_lines: bool) -> Summary:
+    multi = len(depts) > 1
     by_line = _by_line(facts, all_lines)
     by_unit, by_unit_line = _by_unit(facts, depts)
     projects = [_project_row(n, f, multi, validated) for n, f in enumerate(facts, start=1)]

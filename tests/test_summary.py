@@ -304,3 +304,31 @@ def test_real_document_totals():
     df = s.frame("by_line")
     assert sum(df["预算数"].iloc[:-1]) == D("7312.69")
     assert len(s.projects) == 39 and s.total["计划不完整项目数"] == 13
+
+
+def test_summing_one_by_one_is_summarize():
+    """summary.Summing (a consolidation sums each file as it arrives) gives summarize's
+    Summary, findings of every kind included: by code, by sheet, department-wide, naming
+    no known project, and two units with the same code and name."""
+    a, b, c = court_department(), other_department(), court_department()
+    c.unit_name = c.unit_code = ""  # shown as 单位3
+    per_unit = [
+        [{"code": "PT111", "severity": "info", "project_code": a.projects[0].code, "category": "其他"},
+         {"code": "PT503", "severity": "warning", "category": "指标不够细化、量化"},
+         {"code": "PT999", "severity": "error", "project_code": "NOSUCHCODE", "category": "其他"}],
+        [{"code": "PT204", "severity": "error", "project_code": b.projects[2].code, "category": "其他",
+          "sheet": b.projects[2].sheet}],
+        [{"code": "PT301", "severity": "错误", "sheet": c.projects[1].sheet, "category": "其他"},
+         {"code": "PT204", "severity": "error", "project_code": a.projects[0].code, "category": "其他"}],
+    ]
+    findings, summing = [], sm.Summing()
+    for i, (dept, mine) in enumerate(zip((a, b, c), per_unit, strict=True)):
+        mine = [{**f, "unit_index": i, "unit_code": dept.unit_code} for f in mine]
+        summing.add(dept, mine)
+        findings += mine
+    expected = sm.summarize([a, b, c], findings)
+    assert summing.result() == expected
+    assert len(expected.unassigned_findings) == 3 and expected.total["错误"] == 2
+    assert expected.by_unit[2]["单位"] == "单位3"
+    with pytest.raises(ValueError):
+        sm.Summing().add(a, [{"code": "PT111", "severity": "info"}])  # no unit_index

@@ -451,7 +451,8 @@ class _Table:
         self.count += 1
         lines = 1
         content = self.content
-        cells: list[tuple[str, Any, str]] = []
+        cells: list[Any] = []  # each cell's <c> element, its style index a NUL (see _DataRows)
+        fmts: list[Any] = []
         sst = self._sst
         ws = self.ws
         row_no = str(r + 1)
@@ -466,7 +467,8 @@ class _Table:
             fmt = self._plain[j] if not fmt_variant else formats(kind, fmt_variant)
             ref = self._letters[j] + row_no
             if value is None or value == "":
-                cells.append((ref, fmt, "/>"))
+                cells.append(f'<c r="{ref}" s="\0"/>')
+                fmts.append(fmt)
                 continue
             if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 if kind == "percent":
@@ -477,7 +479,8 @@ class _Table:
                     width = len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
                 if not math.isfinite(number):
                     return self._add_row_api(r, row, variant)  # XlsxWriter's own refusal
-                cells.append((ref, fmt, f"><v>{number:.16G}</v></c>"))
+                cells.append(f'<c r="{ref}" s="\0"><v>{number:.16G}</v></c>')
+                fmts.append(fmt)
             else:
                 if isinstance(value, str):
                     text = value
@@ -488,7 +491,8 @@ class _Table:
                 n = len(text)
                 if n > _SHORT_TEXT or (text.startswith("<r>") and text.endswith("</r>")):
                     return self._add_row_api(r, row, variant)  # (rare: as XlsxWriter writes it)
-                cells.append((ref, fmt, (text,)))  # its shared string below, once the row is sure
+                cells.append((ref, text))  # its shared string below, once the row is sure
+                fmts.append(fmt)
                 if n * 2 <= content[j] and n * 2 <= cap - 2 and "\n" not in text:
                     continue  # cannot be wider than what the column already holds, nor wrap
                 if "\n" in text or n * 2 > cap - 2:
@@ -500,10 +504,10 @@ class _Table:
                     width = _display_width(text)
             if width > content[j]:
                 content[j] = width
-        for k, (ref, fmt, tail) in enumerate(cells):
-            if tail.__class__ is tuple:  # (in column order, as XlsxWriter's write_string counts them)
-                cells[k] = (ref, fmt, f' t="s"><v>{sst(tail[0])}</v></c>')
-        self._rows.add(r, cells)
+        for k, cell in enumerate(cells):
+            if cell.__class__ is tuple:  # (in column order, as XlsxWriter's write_string counts them)
+                cells[k] = f'<c r="{cell[0]}" s="\0" t="s"><v>{sst(cell[1])}</v></c>'
+        self._rows.add(r, "".join(cells), fmts)
         if lines > 1:  # XlsxWriter cannot autofit: a wrapped text gets the height it needs
             ws.set_row(r, lines * ROW_LINE + 4)
 
@@ -639,16 +643,17 @@ def xl_col_to_name(col: int) -> str:
 class _DataRows:
     """A worksheet's data rows as the XML XlsxWriter would write for them, made without its
     per-cell objects (a consolidation writes ~190,000 cells; XlsxWriter's write calls and its
-    cell writer cost ~15 µs a cell, this ~1 µs). Each row is kept as (A1 reference, format,
-    the rest of the <c> element); the style index is filled in when the sheet is written, in
-    the order XlsxWriter assigns them, so the file is byte for byte the one XlsxWriter's own
-    calls make (tests/sinks/test_bureau_fast.py). Rows not kept here (titles, headers,
-    notes, a row with a cell this does not render) are XlsxWriter's as usual."""
+    cell writer cost ~15 µs a cell, this ~1 µs). A row is kept as the text of its <c>
+    elements with a NUL where each one's style index goes, and the formats in that order;
+    the indices are filled in when the sheet is written, in the order XlsxWriter assigns
+    them, so the file is byte for byte the one XlsxWriter's own calls make
+    (tests/sinks/test_bureau_fast.py). Rows not kept here (titles, headers, notes, a row
+    with a cell this does not render) are XlsxWriter's as usual."""
 
     def __init__(self, ws) -> None:
         self.ws = ws
-        self.rows: dict[int, list[tuple[str, Any, str]]] = {}
-        self.last_col = 0
+        self.rows: dict[int, tuple[str, tuple[Any, ...]]] = {}
+        self._fmts: dict[tuple[int, ...], tuple[Any, ...]] = {}  # rows share their formats
         ws._write_rows = self._write_rows  # (the instance attribute shadows the method)
 
     @classmethod
@@ -658,14 +663,15 @@ class _DataRows:
             rows = ws._perfxl_rows = cls(ws)
         return rows
 
-    def add(self, row: int, cells: list[tuple[str, Any, str]]) -> None:
-        """Row ``row`` (0-based), its cells from column A on, one per column."""
-        self.rows[row] = cells
-        last = len(cells) - 1
+    def add(self, row: int, cells: str, fmts: list[Any]) -> None:
+        """Row ``row`` (0-based): its cells from column A on, one per column, and their formats."""
+        key = tuple(map(id, fmts))
+        shared = self._fmts.get(key)
+        if shared is None:
+            shared = self._fmts[key] = tuple(fmts)
+        self.rows[row] = (cells, shared)
         self.ws._check_dimensions(row, 0)
-        self.ws._check_dimensions(row, last)
-        if last > self.last_col:
-            self.last_col = last
+        self.ws._check_dimensions(row, len(fmts) - 1)
 
     def _spans(self) -> dict[int, str]:
         """XlsxWriter's "spans" of each block of 16 rows (Worksheet._calculate_spans), with
@@ -677,7 +683,7 @@ class _DataRows:
         for row_num in range(ws.dim_rowmin, ws.dim_rowmax + 1):
             mine = self.rows.get(row_num)
             if mine is not None:
-                cols = [0, len(mine) - 1]
+                cols = [0, len(mine[1]) - 1]
             else:
                 cols = [c for c in ws.table[row_num] if first <= c <= last] if row_num in ws.table else []
                 if row_num in ws.comments:
@@ -703,14 +709,17 @@ class _DataRows:
             span = spans.get(row_num // 16)
             if mine is not None:
                 ws._write_row(row_num, span, ws.row_info.get(row_num))
-                parts = []
-                for ref, fmt, tail in mine:
+                cells, fmts = mine
+                pieces = cells.split("\0")
+                out = [pieces[0]]
+                for fmt, piece in zip(fmts, pieces[1:], strict=True):
                     index = xf.get(id(fmt))
                     if index is None:
                         index = xf[id(fmt)] = str(fmt._get_xf_index())
-                    parts.append(f'<c r="{ref}" s="{index}"{tail}')
-                write("".join(parts))
-                write("</row>")
+                    out.append(index)
+                    out.append(piece)
+                out.append("</row>")
+                write("".join(out))
             elif row_num in ws.row_info or row_num in ws.comments or ws.table[row_num]:
                 if ws.table[row_num]:
                     ws._write_row(row_num, span, ws.row_info.get(row_num))

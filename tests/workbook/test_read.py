@@ -103,3 +103,69 @@ def test_workbook_from_another_tool(tmp_path):
     wb.save(path)
     with pytest.raises(PerfXLError, match="不是 perf_xl 主工作簿"):
         read_workbook(path)
+
+
+def test_sheets_parsed_by_two_threads_read_as_by_one(example_book, monkeypatch):
+    """A large workbook's sheets are parsed by two threads (grid._parsed): the same grids,
+    in the same order, as one thread gives — here with the threshold lowered to the example."""
+    from perf_xl.workbook import grid
+
+    monkeypatch.setattr(grid, "PARSE_THREADS", 1)
+    names, serial = grid.load_grids(example_book)
+    import concurrent.futures
+
+    submitted = []
+
+    class Counting(concurrent.futures.ThreadPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(args)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ThreadPoolExecutor", Counting)
+    monkeypatch.setattr(grid, "PARSE_THREADS", 2)
+    monkeypatch.setattr(grid, "PARSE_THREADS_FROM", 2)
+    monkeypatch.setattr(grid, "_CHUNK", 3)
+    monkeypatch.setattr(grid, "_cores", lambda: 2)
+    names2, threaded = grid.load_grids(example_book)
+    assert names2 == names and list(threaded) == list(serial) and len(serial) > 30
+    assert len(submitted) == -(-len(serial) // 3)  # every sheet went through the threads
+    for name in serial:
+        assert threaded[name].raw == serial[name].raw and threaded[name].merges == serial[name].merges, name
+    assert read_workbook(example_book).department.content() == grid_department(names, serial)
+
+
+def grid_department(names, grids):
+    from perf_xl.workbook.read import department_from_grids
+
+    return department_from_grids(names, grids).department.content()
+
+
+def test_a_damaged_sheet_in_a_threaded_read_is_one_message(tmp_path, example_book, monkeypatch):
+    import zipfile
+
+    from perf_xl.errors import WorkbookError
+    from perf_xl.workbook import grid
+
+    bad = tmp_path / "bad.xlsm"
+    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet20.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData><row r=\"x\"><c r=\"??\"><v>1</v></c></row>", 1)
+            dst.writestr(info, data)
+    monkeypatch.setattr(grid, "PARSE_THREADS_FROM", 2)
+    monkeypatch.setattr(grid, "_cores", lambda: 2)
+    with pytest.raises(WorkbookError) as caught:
+        grid.load_grids(bad)
+    assert "工作簿已损坏或无法读取" in str(caught.value)
+
+
+@pytest.mark.parametrize(("value", "threads"), [(None, 2), ("1", 1), ("3", 3), ("0", 1), ("zwei", 2)])
+def test_parse_threads_setting(monkeypatch, value, threads):
+    from perf_xl.workbook import grid
+
+    if value is None:
+        monkeypatch.delenv("PERF_XL_PARSE_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("PERF_XL_PARSE_THREADS", value)
+    assert grid._parse_threads() == threads
