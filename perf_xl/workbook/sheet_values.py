@@ -25,9 +25,17 @@ from typing import Any
 PARALLEL_FROM = 4 * 2**20  # bytes of the file (about 250 project sheets)
 _MIN_SHEETS = 16
 
+# Started without the site module (its .pth files cost a tenth of a second on some
+# machines), calamine's folder given; the site module after all should that not do.
 _CHILD = r"""
 import io, pickle, sys
-from python_calamine import CalamineWorkbook
+sys.path.insert(0, sys.argv.pop(1))
+try:
+    from python_calamine import CalamineWorkbook
+except ImportError:
+    import site
+    site.main()
+    from python_calamine import CalamineWorkbook
 wb = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
 out = {}
 for i in map(int, sys.argv[1:]):
@@ -50,12 +58,14 @@ def read_values(data: bytes, parallel: bool | None = None) -> tuple[dict[str, Ro
     if parallel is None:
         parallel = (len(data) >= PARALLEL_FROM and len(names) >= _MIN_SHEETS and _idle_core()
                     and bool(sys.executable) and not getattr(sys, "frozen", False))  # (a bundled app is no interpreter)
+    # Every other sheet, less a few at the end: the helper's start comes first.
     theirs = list(range(1, len(names), 2)) if parallel else []
+    theirs = theirs[:len(theirs) * 23 // 25]
     helper = _Helper(data, theirs) if theirs else None
     got: dict[int, tuple[Rows, Merges]] = {}
     try:
         for i in range(len(names)):
-            if helper is None or i % 2 == 0:
+            if helper is None or i not in helper.indexes:
                 got[i] = _sheet(wb, i)
         if helper is not None:
             got.update(helper.result())
@@ -93,12 +103,15 @@ class _Helper:
     """The second process, reading sheets ``indexes`` of ``data``."""
 
     def __init__(self, data: bytes, indexes: list[int]) -> None:
-        self.indexes = indexes
+        self.indexes = set(indexes)
         self.proc: subprocess.Popen | None = None
         self.out: bytes | None = None
         try:
+            import python_calamine
+
+            folder = os.path.dirname(os.path.dirname(os.path.abspath(python_calamine.__file__)))
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, *map(str, indexes)], stdin=subprocess.PIPE,
+                [sys.executable, "-S", "-c", _CHILD, folder, *map(str, indexes)], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
             return

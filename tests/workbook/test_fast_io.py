@@ -26,7 +26,8 @@ def test_sheets_read_in_two_processes_are_the_sheets_read_in_one(sample_book, mo
     sheet = SV._sheet
     monkeypatch.setattr(SV, "_sheet", lambda wb, i: here.append(i) or sheet(wb, i))
     two = SV.read_values(data, parallel=True)
-    assert here == list(range(0, len(one[0]), 2))  # the others came from the helper
+    n = len(one[0])
+    assert set(range(0, n, 2)) <= set(here) and len(here) <= n * 0.6  # the others came from the helper
     assert two == one
     assert list(two[0]) == list(one[0])  # (workbook order)
     assert sum(len(r) for r in one[0].values()) > 300 and any(one[1].values())
