@@ -53,12 +53,10 @@ class FileAdapter:
 
     def _values(self) -> dict[str, list[list[Any]]]:
         if self._rows is None:
-            from .sheet_values import read_values  # (a large workbook in two processes)
+            from .grid import read_values  # (a large workbook by two threads)
 
             try:
-                self._rows, merges = read_values(self.book.pkg.data)
-                self._merges = {name: [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in found]
-                                for name, found in merges.items()}
+                self._rows, self._merges = read_values(self.book.pkg.data)
             except Exception as exc:  # calamine raises its own types for every kind of damage
                 self.book.pkg.verify()  # a member that fails its CRC check is named
                 raise WorkbookError(f"工作簿已损坏或无法读取：{exc}", path=str(self.path)) from None

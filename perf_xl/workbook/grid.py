@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,8 @@ def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | N
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         grids = {}
-        for name, sheet in _parsed(book, str(path), [n for n in names if wanted is None or wanted(n)]):
+        opener = partial(CalamineWorkbook.from_path, str(path))
+        for name, sheet in _parsed(book, opener, [n for n in names if wanted is None or wanted(n)]):
             end = sheet.end or (0, 0)
             reason = sheet_too_large(end[0] + 1, end[1] + 1)
             if reason:
@@ -198,7 +199,26 @@ PARSE_THREADS_FROM = 64  # sheets: below this one thread (a 40-project workbook 
 _CHUNK = 16  # sheets a thread parses at a time
 
 
-def _parsed(book: Any, path: str, names: list[str]) -> Iterator[tuple[str, Any]]:
+def read_values(data: bytes) -> tuple[dict[str, list[list[Any]]], dict[str, list[tuple[int, int, int, int]]]]:
+    """Every sheet's rows (row 0 is row 1) and merged ranges (1-based), in workbook order,
+    read from a package's bytes — the file adapter's read; by two threads for many sheets
+    (:func:`_parsed`). calamine's own errors pass through (the caller names the damage)."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    def opener():
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+    book = opener()
+    rows, merges = {}, {}
+    for name, sheet in _parsed(book, opener, list(book.sheet_names)):
+        rows[name] = sheet.to_python(skip_empty_area=False)
+        merges[name] = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ())]
+    return rows, merges
+
+
+def _parsed(book: Any, opener: Callable[[], Any], names: list[str]) -> Iterator[tuple[str, Any]]:
     """(name, CalamineSheet) of each sheet in ``names``, in order. calamine parses a sheet
     without holding the GIL, so with many sheets two threads parse them (each with its own
     handle on the file: a handle is not shared between threads) while this thread turns
@@ -211,14 +231,12 @@ def _parsed(book: Any, path: str, names: list[str]) -> Iterator[tuple[str, Any]]
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from python_calamine import CalamineWorkbook
-
     local = threading.local()
 
     def parse(chunk: list[str]) -> list[tuple[str, Any]]:
         mine = getattr(local, "book", None)
         if mine is None:
-            mine = local.book = CalamineWorkbook.from_path(path)
+            mine = local.book = opener()
         return [(name, mine.get_sheet_by_name(name)) for name in chunk]
 
     chunks = [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]

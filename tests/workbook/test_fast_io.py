@@ -6,45 +6,38 @@ from __future__ import annotations
 
 import io
 import shutil
-import sys
 import zipfile
 import zlib
 
 import pytest
 
 from perf_xl.errors import WorkbookError
+from perf_xl.workbook import grid as G
 from perf_xl.workbook import parts as P
-from perf_xl.workbook import sheet_values as SV
 from perf_xl.workbook.file_adapter import FileAdapter
 from perf_xl.workbook.patch import Patch
 
 
-def test_sheets_read_in_two_processes_are_the_sheets_read_in_one(sample_book, monkeypatch):
+def test_sheets_read_by_two_threads_are_the_sheets_read_by_one(sample_book, monkeypatch):
+    """The file adapter's read (grid.read_values): two threads parse a workbook of many
+    sheets (calamine parses without the GIL); the result is the one-thread result."""
     data = sample_book.read_bytes()
-    one = SV.read_values(data, parallel=False)
-    here = []
-    sheet = SV._sheet
-    monkeypatch.setattr(SV, "_sheet", lambda wb, i: here.append(i) or sheet(wb, i))
-    two = SV.read_values(data, parallel=True)
-    n = len(one[0])
-    assert set(range(0, n, 2)) <= set(here) and len(here) <= n * 0.6  # the others came from the helper
-    assert two == one
-    assert list(two[0]) == list(one[0])  # (workbook order)
+    monkeypatch.setattr(G, "PARSE_THREADS", 1)
+    one = G.read_values(data)
+    monkeypatch.setattr(G, "PARSE_THREADS", 2)
+    monkeypatch.setattr(G, "PARSE_THREADS_FROM", 2)
+    monkeypatch.setattr(G, "_cores", lambda: 2)
+    monkeypatch.setattr(G, "_CHUNK", 3)
+    seen = []
+    parsed = G._parsed
+    monkeypatch.setattr(G, "_parsed", lambda *a: seen.append(1) or parsed(*a))
+    two = G.read_values(data)
+    assert seen and two == one and list(two[0]) == list(one[0])  # (workbook order)
     assert sum(len(r) for r in one[0].values()) > 300 and any(one[1].values())
 
 
-def test_a_helper_that_fails_leaves_the_reading_to_this_process(sample_book, monkeypatch):
-    data = sample_book.read_bytes()
-    one = SV.read_values(data, parallel=False)
-    for broken in ("/nonexistent/python", sys.executable):
-        monkeypatch.setattr(SV.sys, "executable", broken)
-        if broken == sys.executable:  # a helper that runs but says nothing useful
-            monkeypatch.setattr(SV, "_CHILD", "import sys; sys.stdout.write('nonsense'); sys.exit(0)")
-        assert SV.read_values(data, parallel=True) == one
-
-
-def test_a_damaged_sheet_is_reported_the_same_with_a_helper(sample_book, tmp_path):
-    """A sheet calamine cannot parse: one message, whichever process met it."""
+def test_a_damaged_sheet_is_reported_the_same_by_two_threads(sample_book, tmp_path, monkeypatch):
+    """A sheet calamine cannot parse: one message, whichever thread met it."""
     bad = tmp_path / "bad.xlsm"
     with zipfile.ZipFile(sample_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
@@ -53,9 +46,12 @@ def test_a_damaged_sheet_is_reported_the_same_with_a_helper(sample_book, tmp_pat
                 data = data.replace(b"<sheetData>", b"<sheetData><row r=\"x\"><c r=\"??\"><v>1", 1)
             out.writestr(info, data)
     messages = []
-    for parallel in (False, True):
+    for threads in (1, 2):
+        monkeypatch.setattr(G, "PARSE_THREADS", threads)
+        monkeypatch.setattr(G, "PARSE_THREADS_FROM", 2)
+        monkeypatch.setattr(G, "_cores", lambda: 2)
         with pytest.raises(Exception) as caught:  # (calamine's own error types)
-            SV.read_values(bad.read_bytes(), parallel=parallel)
+            G.read_values(bad.read_bytes())
         messages.append((type(caught.value), str(caught.value)))
     assert messages[0] == messages[1]
 
@@ -113,14 +109,3 @@ def test_a_sheet_that_fails_its_crc_is_named_though_inflated_in_the_background(s
     pkg = P.Package(bad)
     with pytest.raises(WorkbookError, match=r"sheet3\.xml"):
         pkg.original("xl/worksheets/sheet3.xml")
-
-
-def test_a_helper_only_with_a_core_to_spare(monkeypatch):
-    monkeypatch.setattr(SV.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(SV.os, "getloadavg", lambda: (1.6, 0.5, 0.5))
-    assert SV._idle_core()
-    monkeypatch.setattr(SV.os, "getloadavg", lambda: (2.3, 2.0, 1.0))
-    assert not SV._idle_core()
-    monkeypatch.setattr(SV.os, "cpu_count", lambda: 1)
-    monkeypatch.setattr(SV.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert not SV._idle_core()
