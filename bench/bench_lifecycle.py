@@ -19,7 +19,6 @@ import argparse
 import csv
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_update import BUILD, run  # noqa: E402
+from bench_update import best_timed as best  # noqa: E402
 from bench_workbook import synthetic  # noqa: E402
 
 from perf_xl.lifecycle.config import LifecycleConfig  # noqa: E402
@@ -56,31 +56,6 @@ def actuals(dept, path: Path, phase: str) -> int:
                 w.writerow([p.seq, j.name, "", str(j.target * Decimal("0.5" if (k % 3) else "0.9"))])
                 rows += 1
     return rows
-
-
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak resident MiB) of one process (CPU and memory from
-    wait4: the process and the children it waited for, its helper process among them)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    took = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{args}: exit {code}: {proc.stderr.read().decode()[-2000:]}")
-    proc.stderr.close()
-    return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
-def best(args_for, src: Path, work: Path, env, repeat: int) -> tuple[float, float, float]:
-    """The fastest of ``repeat`` runs on fresh copies (wall, its CPU), and the largest peak."""
-    runs = []
-    for _ in range(repeat):
-        copy = work / ("copy" + src.suffix)
-        shutil.copy(src, copy)
-        runs.append(timed(args_for(copy), env))
-    wall, cpu, _m = min(runs)
-    return wall, cpu, max(m for _t, _c, m in runs)
 
 
 def main() -> None:
