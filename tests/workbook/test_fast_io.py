@@ -10,6 +10,7 @@ import zipfile
 import zlib
 
 import pytest
+from support.damage import with_broken_sheet
 
 from perf_xl.errors import WorkbookError
 from perf_xl.workbook import grid as G
@@ -38,13 +39,7 @@ def test_sheets_read_by_two_threads_are_the_sheets_read_by_one(sample_book, monk
 
 def test_a_damaged_sheet_is_reported_the_same_by_two_threads(sample_book, tmp_path, monkeypatch):
     """A sheet calamine cannot parse: one message, whichever thread met it."""
-    bad = tmp_path / "bad.xlsm"
-    with zipfile.ZipFile(sample_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/worksheets/sheet3.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData><row r=\"x\"><c r=\"??\"><v>1", 1)
-            out.writestr(info, data)
+    bad = with_broken_sheet(sample_book, tmp_path / "bad.xlsm", "xl/worksheets/sheet3.xml")
     messages = []
     for threads in (1, 2):
         monkeypatch.setattr(G, "PARSE_THREADS", threads)

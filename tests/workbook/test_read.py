@@ -141,18 +141,12 @@ def grid_department(names, grids):
 
 
 def test_a_damaged_sheet_in_a_threaded_read_is_one_message(tmp_path, example_book, monkeypatch):
-    import zipfile
+    from support.damage import with_broken_sheet
 
     from perf_xl.errors import WorkbookError
     from perf_xl.workbook import grid
 
-    bad = tmp_path / "bad.xlsm"
-    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/worksheets/sheet20.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData><row r=\"x\"><c r=\"??\"><v>1</v></c></row>", 1)
-            dst.writestr(info, data)
+    bad = with_broken_sheet(example_book, tmp_path / "bad.xlsm", "xl/worksheets/sheet20.xml")
     monkeypatch.setattr(grid, "PARSE_THREADS_FROM", 2)
     monkeypatch.setattr(grid, "_cores", lambda: 2)
     with pytest.raises(WorkbookError) as caught:
