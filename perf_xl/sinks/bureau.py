@@ -421,6 +421,27 @@ def write_text(ws, row: int, col: int, value: str, fmt, formats: _Formats) -> No
         ws.write_string(row, col, value, fmt)
 
 
+
+def _cell_number(kind: str, value: Any) -> tuple[float, int]:
+    """A numeric cell's number (a percentage as a fraction) and its display width."""
+    if kind == "percent":
+        return (float(value / 100) if isinstance(value, Decimal) else value / 100), 7
+    number = float(value)
+    return number, len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
+
+
+def _text_size(text: str, cap: float) -> tuple[int, int]:
+    """A text's display width and the lines it takes in a column at most ``cap`` wide (a
+    wrapped or too wide text: its widest line). Heights come from the cap width: a column
+    narrower than its cap is as wide as its widest text, so every text fits one line."""
+    if "\n" in text or len(text) * 2 > cap - 2:
+        return max(_display_width(part) for part in text.split("\n")), _lines(text, cap)
+    return _display_width(text), 1
+
+
+def _cell_text(value: Any) -> str:
+    return ("是" if value else "否") if isinstance(value, bool) else str(value)
+
 class _Table:
     """One table on its sheet: title and info rows, a one- or two-row header, data rows."""
 
@@ -458,34 +479,20 @@ class _Table:
         row_no = str(r + 1)
         for j, (key, kind, cap, numeric) in enumerate(self._spec):
             value = row.get(key)
-            if variant:
-                fmt_variant = variant
-            elif kind == "status" and value is not None:
-                fmt_variant = str(value)
-            else:
-                fmt_variant = ""
-            fmt = self._plain[j] if not fmt_variant else formats(kind, fmt_variant)
+            fmt, fmt_variant = self._format(j, kind, value, variant)
             ref = self._letters[j] + row_no
             if value is None or value == "":
                 cells.append(f'<c r="{ref}" s="\0"/>')
                 fmts.append(fmt)
                 continue
             if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                if kind == "percent":
-                    number = float(value / 100) if isinstance(value, Decimal) else value / 100
-                    width = 7
-                else:
-                    number = float(value)
-                    width = len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
+                number, width = _cell_number(kind, value)
                 if not math.isfinite(number):
                     return self._add_row_api(r, row, variant)  # XlsxWriter's own refusal
                 cells.append(f'<c r="{ref}" s="\0"><v>{number:.16G}</v></c>')
                 fmts.append(fmt)
             else:
-                if isinstance(value, str):
-                    text = value
-                else:
-                    text = ("是" if value else "否") if isinstance(value, bool) else str(value)
+                text = value if isinstance(value, str) else _cell_text(value)
                 if text.startswith(FORMULA_TRIGGERS):
                     fmt = formats(kind, fmt_variant, True)
                 n = len(text)
@@ -495,13 +502,8 @@ class _Table:
                 fmts.append(fmt)
                 if n * 2 <= content[j] and n * 2 <= cap - 2 and "\n" not in text:
                     continue  # cannot be wider than what the column already holds, nor wrap
-                if "\n" in text or n * 2 > cap - 2:
-                    width = max(_display_width(part) for part in text.split("\n"))
-                    # Heights from the cap width: a column narrower than its cap is as wide as
-                    # its widest text, so every text in it fits one line either way.
-                    lines = max(lines, _lines(text, cap))
-                else:
-                    width = _display_width(text)
+                width, text_lines = _text_size(text, cap)
+                lines = max(lines, text_lines)
             if width > content[j]:
                 content[j] = width
         for k, cell in enumerate(cells):
@@ -510,6 +512,12 @@ class _Table:
         self._rows.add(r, "".join(cells), fmts)
         if lines > 1:  # XlsxWriter cannot autofit: a wrapped text gets the height it needs
             ws.set_row(r, lines * ROW_LINE + 4)
+
+    def _format(self, j: int, kind: str, value: Any, variant: str) -> tuple[Any, str]:
+        """(format, variant) of column ``j``'s cell: the row's variant (a 合计 row), else a
+        status cell's own word, else the column's plain format."""
+        fmt_variant = variant or (str(value) if kind == "status" and value is not None else "")
+        return (self.formats(kind, fmt_variant) if fmt_variant else self._plain[j]), fmt_variant
 
     def _add_row_api(self, r: int, row: Mapping[str, Any], variant: str) -> None:
         """Row ``r`` through XlsxWriter's own write calls: the reference that _DataRows
@@ -520,37 +528,20 @@ class _Table:
         content = self.content
         for j, (key, kind, cap, numeric) in enumerate(self._spec):
             value = row.get(key)
-            if variant:
-                fmt_variant = variant
-            elif kind == "status" and value is not None:
-                fmt_variant = str(value)
-            else:
-                fmt_variant = ""
-            fmt = self._plain[j] if not fmt_variant else formats(kind, fmt_variant)
+            fmt, fmt_variant = self._format(j, kind, value, variant)
             if value is None or value == "":
                 ws.write_blank(r, j, None, fmt)
                 continue
             if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                if kind == "percent":
-                    number = float(value / 100) if isinstance(value, Decimal) else value / 100
-                    width = 7
-                else:
-                    number = float(value)
-                    width = len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
+                number, width = _cell_number(kind, value)
                 ws.write_number(r, j, number, fmt)
             else:
-                if isinstance(value, str):
-                    text = value
-                else:
-                    text = ("是" if value else "否") if isinstance(value, bool) else str(value)
+                text = value if isinstance(value, str) else _cell_text(value)
                 if text.startswith(FORMULA_TRIGGERS):
                     fmt = formats(kind, fmt_variant, True)
                 write_text(ws, r, j, text, fmt, formats)
-                if "\n" in text or len(text) * 2 > cap - 2:
-                    width = max(_display_width(part) for part in text.split("\n"))
-                    lines = max(lines, _lines(text, cap))
-                else:
-                    width = _display_width(text)
+                width, text_lines = _text_size(text, cap)
+                lines = max(lines, text_lines)
             if width > content[j]:
                 content[j] = width
         if lines > 1:
