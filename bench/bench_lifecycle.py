@@ -7,7 +7,7 @@ whole process with an execution file and the in-place write:
     python bench/bench_lifecycle.py [--projects 1000] [--repeat 3] [--workbook built.xlsm]
 
 Each command runs as its own process on a fresh copy of the workbook (wall time, best of
---repeat; the CPU time of that run, its helper process included; the peak memory, ru_maxrss),
+--repeat; the CPU time of that run, all its threads; the peak memory, ru_maxrss),
 with compiled bytecode as an installed package has it, and the load average before and after
 (the machine's other work slows the wall time). Target (issue 15): < 3 s each. Prints
 figures; it is not a test.
