@@ -438,7 +438,7 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
     left = [i for i in range(len(files)) if results[i] is None]
     threads = _read_threads(len(left)) if jobs == 1 else 1
     if threads > 1:
-        _read_threaded(files, left, config, threads, arrived)
+        _read_ahead(files, left, config, arrived)
     for i, (path, name) in enumerate(files):  # serially: all files, or those a broken pool left
         if results[i] is None:
             arrived(i, read_one(path, name, config))
@@ -446,52 +446,69 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
 
 
 def _read_threads(files: int) -> int:
-    """Threads reading the files of a one-process consolidation: PARSE_THREADS (2, or
-    PERF_XL_PARSE_THREADS) on a machine of several cores, else one."""
+    """Threads reading the files of a one-process consolidation: 2 (this one and one reading
+    ahead, see :func:`_read_ahead`) on a machine of several cores unless PERF_XL_PARSE_THREADS=1
+    (PARSE_THREADS), else 1."""
     from .workbook.grid import PARSE_THREADS, _cores
 
     return min(PARSE_THREADS, _cores(), files) if files >= MIN_FILES_FOR_THREADS else 1
 
 
 MIN_FILES_FOR_THREADS = 2
-SWITCH_INTERVAL = 0.0005  # s: a thread back from calamine waits at most this for the GIL
 
 
-def _read_threaded(files: list[tuple[Path, str]], indexes: list[int], config: Any, threads: int,
-                   arrived: Callable[[int, Input | Skipped], None]) -> None:
-    """Files read by a few threads of this process, delivered in input order. calamine
-    unzips and parses a sheet without holding the GIL, so while one thread is in there
-    another runs the Python part (placing fields, rules, summing) of another file; the
-    Python parts themselves still run one at a time. A short switch interval lets a thread
-    back from calamine take the GIL soon instead of waiting the default 5 ms."""
-    from collections import deque
+AHEAD_FILES = 2  # workbooks loaded ahead of the one being worked on
+AHEAD_INTERVAL = 0.0001  # s: the switch interval while reading ahead (the default is 5 ms)
+
+
+def _read_ahead(files: list[tuple[Path, str]], indexes: list[int], config: Any,
+                arrived: Callable[[int, Input | Skipped], None]) -> None:
+    """Files read one by one in this thread while another thread loads the next workbooks
+    (safety check, calamine's parse, the grids: workbook.grid.load_grids). calamine parses
+    a sheet without holding the GIL, so that parse runs while this thread places fields,
+    applies the rules and sums up the file before. The reading thread takes the GIL back
+    after each sheet; a short switch interval keeps that wait short (this thread is asked
+    to let go once a sheet, not more often)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .rules import load_rules
+    from .sources import WORKBOOK_SUFFIXES
+    from .workbook import grid
+    from .workbook.read import _needed
 
-    load_rules()  # (once, here: the threads find the rules registered)
+    load_rules()
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="perfxl-read")
+    sys.setswitchinterval(min(interval, AHEAD_INTERVAL))
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfxl-ahead")
+    keys: list[str | None] = []
+
+    def ahead(k: int) -> None:
+        if k >= len(indexes):
+            return
+        path = files[indexes[k]][0]
+        key = None
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            key = os.fspath(path)
+            grid.AHEAD[key] = (_needed, pool.submit(grid.load_grids_now, path, _needed))
+        keys.append(key)
+
     try:
-        pending = iter(indexes)
-        ahead: deque = deque()
-
-        def submit() -> None:
-            i = next(pending, None)
-            if i is not None:
-                ahead.append((i, pool.submit(read_one, files[i][0], files[i][1], config)))
-
-        for _ in range(threads + 1):  # a file ahead of each thread, not all: they wait in memory
-            submit()
-        while ahead:
-            i, future = ahead.popleft()
-            entry = future.result()
-            submit()
+        for k in range(AHEAD_FILES):
+            ahead(k)
+        for k, i in enumerate(indexes):
+            ahead(k + AHEAD_FILES)
+            path, name = files[i]
+            entry = read_one(path, name, config)
+            if keys[k] is not None:
+                grid.AHEAD.pop(keys[k], None)  # (not taken: read_one stopped before the grids)
             arrived(i, entry)
     finally:
+        for key in keys:
+            if key is not None:
+                grid.AHEAD.pop(key, None)
         pool.shutdown(wait=True, cancel_futures=True)
         sys.setswitchinterval(interval)
+
 
 
 def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,

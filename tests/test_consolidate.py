@@ -403,9 +403,10 @@ def test_cli_pdf_of_the_consolidation(tmp_path):
 
 
 def test_threaded_one_process_read_equals_the_serial_one(inbox, tmp_path, monkeypatch):
-    """--jobs 1 reads the files by two threads (calamine parses one file's sheets while
-    another file's Python part runs); the entries, figures, findings and the workbook
-    written must be those of one thread reading them one by one."""
+    """--jobs 1 loads the next workbooks in another thread (calamine parses their sheets
+    while this thread works on the file before); the entries, figures, findings and the
+    workbook written must be those of one thread reading them one by one, and nothing
+    loaded ahead is left behind."""
     import threading
 
     from perf_xl.workbook import grid
@@ -413,21 +414,22 @@ def test_threaded_one_process_read_equals_the_serial_one(inbox, tmp_path, monkey
     folder, _ = inbox
     monkeypatch.setattr(grid, "PARSE_THREADS", 1)
     serial = cons.consolidate([folder], jobs=1, output=tmp_path / "serial.xlsx")
-    threads, real = set(), cons.read_one
+    threads, real = [], grid.load_grids_now
 
-    def spying(path, name, config=None):
-        threads.add(threading.current_thread().name)
-        return real(path, name, config)
+    def spying(path, only=None):
+        threads.append(threading.current_thread().name)
+        return real(path, only)
 
     monkeypatch.setattr(grid, "PARSE_THREADS", 2)
     monkeypatch.setattr(grid, "_cores", lambda: 2)
-    monkeypatch.setattr(cons, "read_one", spying)
+    monkeypatch.setattr(grid, "load_grids_now", spying)
     interval = sys.getswitchinterval()
     order = []
     threaded = cons.consolidate([folder], jobs=1, output=tmp_path / "threaded.xlsx",
                                 progress=lambda done, total, name: order.append(name))
-    assert sys.getswitchinterval() == interval  # restored
-    assert threads and all(t.startswith("perfxl-read") for t in threads)
+    assert sys.getswitchinterval() == interval and not grid.AHEAD  # restored, nothing left
+    workbooks = [e for e in serial.entries if e.path.suffix in (".xlsm", ".xlsx")]
+    assert len(threads) == len(workbooks) and all(t.startswith("perfxl-ahead") for t in threads)
     assert order == [e.name for e in serial.entries]  # delivered in input order
     assert [(type(e), e.name) for e in threaded.entries] == [(type(e), e.name) for e in serial.entries]
     assert [e.reason for e in threaded.skipped] == [e.reason for e in serial.skipped]
