@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
