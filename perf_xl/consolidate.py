@@ -435,10 +435,63 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
     if jobs > 1:
         _read_pool([f for f in files if not getattr(f, "reason", None)], config, jobs, arrived,
                    [i for i, f in enumerate(files) if not getattr(f, "reason", None)])
+    left = [i for i in range(len(files)) if results[i] is None]
+    threads = _read_threads(len(left)) if jobs == 1 else 1
+    if threads > 1:
+        _read_threaded(files, left, config, threads, arrived)
     for i, (path, name) in enumerate(files):  # serially: all files, or those a broken pool left
         if results[i] is None:
             arrived(i, read_one(path, name, config))
     return [r for r in results if r is not None]
+
+
+def _read_threads(files: int) -> int:
+    """Threads reading the files of a one-process consolidation: PARSE_THREADS (2, or
+    PERF_XL_PARSE_THREADS) on a machine of several cores, else one."""
+    from .workbook.grid import PARSE_THREADS, _cores
+
+    return min(PARSE_THREADS, _cores(), files) if files >= MIN_FILES_FOR_THREADS else 1
+
+
+MIN_FILES_FOR_THREADS = 2
+SWITCH_INTERVAL = 0.0005  # s: a thread back from calamine waits at most this for the GIL
+
+
+def _read_threaded(files: list[tuple[Path, str]], indexes: list[int], config: Any, threads: int,
+                   arrived: Callable[[int, Input | Skipped], None]) -> None:
+    """Files read by a few threads of this process, delivered in input order. calamine
+    unzips and parses a sheet without holding the GIL, so while one thread is in there
+    another runs the Python part (placing fields, rules, summing) of another file; the
+    Python parts themselves still run one at a time. A short switch interval lets a thread
+    back from calamine take the GIL soon instead of waiting the default 5 ms."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .rules import load_rules
+
+    load_rules()  # (once, here: the threads find the rules registered)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="perfxl-read")
+    try:
+        pending = iter(indexes)
+        ahead: deque = deque()
+
+        def submit() -> None:
+            i = next(pending, None)
+            if i is not None:
+                ahead.append((i, pool.submit(read_one, files[i][0], files[i][1], config)))
+
+        for _ in range(threads + 1):  # a file ahead of each thread, not all: they wait in memory
+            submit()
+        while ahead:
+            i, future = ahead.popleft()
+            entry = future.result()
+            submit()
+            arrived(i, entry)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        sys.setswitchinterval(interval)
 
 
 def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,

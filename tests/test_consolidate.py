@@ -400,3 +400,40 @@ def test_cli_pdf_of_the_consolidation(tmp_path):
                           capture_output=True, text=True).stdout
     for caption in ("按单位汇总", "按单位和资金来源", "文件清单", "161002 单位161002", "14,625.38"):
         assert caption in text, caption
+
+
+def test_threaded_one_process_read_equals_the_serial_one(inbox, tmp_path, monkeypatch):
+    """--jobs 1 reads the files by two threads (calamine parses one file's sheets while
+    another file's Python part runs); the entries, figures, findings and the workbook
+    written must be those of one thread reading them one by one."""
+    import threading
+
+    from perf_xl.workbook import grid
+
+    folder, _ = inbox
+    monkeypatch.setattr(grid, "PARSE_THREADS", 1)
+    serial = cons.consolidate([folder], jobs=1, output=tmp_path / "serial.xlsx")
+    threads, real = set(), cons.read_one
+
+    def spying(path, name, config=None):
+        threads.add(threading.current_thread().name)
+        return real(path, name, config)
+
+    monkeypatch.setattr(grid, "PARSE_THREADS", 2)
+    monkeypatch.setattr(grid, "_cores", lambda: 2)
+    monkeypatch.setattr(cons, "read_one", spying)
+    interval = sys.getswitchinterval()
+    order = []
+    threaded = cons.consolidate([folder], jobs=1, output=tmp_path / "threaded.xlsx",
+                                progress=lambda done, total, name: order.append(name))
+    assert sys.getswitchinterval() == interval  # restored
+    assert threads and all(t.startswith("perfxl-read") for t in threads)
+    assert order == [e.name for e in serial.entries]  # delivered in input order
+    assert [(type(e), e.name) for e in threaded.entries] == [(type(e), e.name) for e in serial.entries]
+    assert [e.reason for e in threaded.skipped] == [e.reason for e in serial.skipped]
+    assert threaded.summary == serial.summary and threaded.findings == serial.findings
+    assert threaded.file_rows() == serial.file_rows() and threaded.exit_code == serial.exit_code
+    a, b = CalamineWorkbook.from_path(str(serial.output)), CalamineWorkbook.from_path(str(threaded.output))
+    assert a.sheet_names == b.sheet_names
+    for name in a.sheet_names:
+        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
