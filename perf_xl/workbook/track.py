@@ -203,11 +203,15 @@ def _block_month(project: Project, months) -> int | bool | None:
     return month if 1 <= month <= 12 else False
 
 
+_NUMBERS = (int, float, Decimal)  # (exact classes: a bool is not a number here)
+
+
 def _same(current: Any, value: Any) -> bool:
+    """The cell shows ``value`` (asked for every helper and formula cell of every block)."""
     if value is None or value == "":
         return current is None or current == ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return isinstance(current, (int, float)) and not isinstance(current, bool) and (
+    if value.__class__ in _NUMBERS:
+        return (current.__class__ is float or current.__class__ is int) and (
             abs(float(current) - float(value)) < 1e-12)
     return current == value
 
