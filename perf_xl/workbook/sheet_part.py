@@ -386,8 +386,6 @@ class SheetPart:
     def set(self, ref: str, value: Any, strings: SharedStrings | None) -> None:
         if self.root is None:
             try:
-                if type(value) in _FAST_TYPES and ref not in self._found and self._set_fast(ref, value):
-                    return
                 if not isinstance(value, Link) and self._set_bytes(ref, value, strings):
                     return
             except _Tree:
@@ -396,15 +394,15 @@ class SheetPart:
         if isinstance(value, Link):
             set_hyperlink(self.tree(), ref, value)
 
-    def _set_fast(self, ref: str, value: Any) -> bool:
-        """What _set_bytes does, in one pass, for the edit monitor and selfeval make by the
-        ten thousand: a number, or a formula with its result, into a cell not touched yet
-        whose tag is as the builder and Excel write it ('<c r="A1" …>', in its row). The
-        same bytes as _set_bytes; False for anything else, before any change (then
-        _set_bytes decides)."""
+    def _quick(self, ref: str) -> tuple[_Cell, int] | None:
+        """The cell found in one pass, for the edit monitor and selfeval make by the ten
+        thousand (a number, or a formula with its result, into a cell not touched yet):
+        (the cell, where its content goes on past its own formula), when its tag is as the
+        builder and Excel write it ('<c r="A1" …>') and its content needs nothing of
+        SheetCells; else None, having changed nothing (then _find looks)."""
         key, plain = _cell_key(ref)
         if not plain:
-            return False
+            return None
         # A reference is in one cell tag of the sheet: looked for from the cell before
         # (edits come in row, column order), not within its row, whose end tag would be
         # looked for first (a row of the monitoring block is kilobytes of formulas).
@@ -414,63 +412,49 @@ class SheetPart:
             at = data.find(key, 0, self._hint + len(key))
         start = data.rfind(b"<", 0, at) if at >= 0 else -1
         if start < 0 or data[start + 1:start + 3] != b"c " or data.find(b">", start, at) >= 0:
-            return False
+            return None
         close = data.find(b">", at)
         if close < 0:
-            return False
+            return None
+        past = 0
         if data[close - 1] == 0x2F:  # "/>": an empty cell
-            attrs, end, inner = _ATTR.findall(data, start + 2, close - 1), close + 1, None
+            cell = _Cell(start, close + 1, _ATTR.findall(data, start + 2, close - 1), None)
         else:
             end = data.find(b"</c>", close)
             if end < 0:
-                return False
+                return None
             inner = data[close + 1:end]
             # (the cell's own formula, "<f>" without t="shared" or "array", is kilobytes:
             # the rest is looked at past it)
             past = inner.find(b"</f>") if inner.startswith(b"<f>") else 0
             if past < 0 or (past == 0 and b"shared" in inner) or inner.find(b"extLst", past) >= 0:
-                return False
-            attrs, end = _ATTR.findall(data, start + 2, close), end + 4
-        cell = _Cell(start, end, attrs, inner)
+                return None
+            cell = _Cell(start, end + 4, _ATTR.findall(data, start + 2, close), inner)
         self._found[ref] = cell
         self._hint, self._prefix = start, b""
-        if inner is not None and (past > 0 or _F.search(inner)):
-            self._replaced = True
-        if type(value) is Formula:
-            shown = cell_content(value.cached, None, formula_result=True)
-            if inner is not None and _holds(attrs, inner, value, shown, past):
-                return True  # the cell has the formula and shows its value already
-            kind, v, _inline = shown
-            body = b"<f>" + _formula_bytes(value.text) + b"</f>"
-        else:
-            kind, v, _inline = cell_content(value, None)
-            body = b""
-        if v is not None:
-            body += b"<v>" + _text(v) + b"</v>"
-        kept = [(k, x) for k, x in attrs if k not in _DROPPED]
-        if kind:
-            kept.append((b"t", b'"' + kind.encode() + b'"'))
-        self._put(ref, cell, kept, body or None)
-        return True
+        return cell, past
 
     def _set_bytes(self, ref: str, value: Any, strings: SharedStrings | None) -> bool:
-        now = self._now(ref)
-        if now is None:
-            return False
-        cell, attrs, inner = now
-        is_formula = isinstance(value, Formula)
-        if inner is not None:
-            if (b"shared" in inner and _SHARED_MASTER.search(inner)) or b"extLst" in inner:
+        quick = self._quick(ref) if type(value) in _FAST_TYPES and ref not in self._found else None
+        if quick is not None:
+            cell, past = quick
+            attrs, inner = cell.attrs, cell.inner
+        else:
+            now = self._now(ref)
+            if now is None:
+                return False
+            (cell, attrs, inner), past = now, 0
+            if inner is not None and ((b"shared" in inner and _SHARED_MASTER.search(inner)) or b"extLst" in inner):
                 return False  # the dependents need their own formula text (SheetCells)
-            if _F.search(inner):
-                self._replaced = True
+        if inner is not None and (past > 0 or _F.search(inner)):
+            self._replaced = True
         p = self._prefix
         body = b""
-        if is_formula:
+        if isinstance(value, Formula):
             formula = value
             value = formula.cached
             shown = cell_content(value, None, formula_result=True)  # (a result is never a shared string)
-            if inner is not None and _holds(attrs, inner, formula, shown):
+            if inner is not None and _holds(attrs, inner, formula, shown, past):
                 return True  # the cell has the formula and shows its value already
             body = b"<" + p + b"f>" + _formula_bytes(formula.text) + b"</" + p + b"f>"
             kind, v, inline = shown

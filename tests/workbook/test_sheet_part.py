@@ -102,13 +102,14 @@ def _block_edits(data: bytes) -> list[tuple[str, object]]:
 
 
 def _general(sheet: SheetPart, monkeypatch) -> None:
-    monkeypatch.setattr(sheet, "_set_fast", lambda ref, value: False)
+    monkeypatch.setattr(sheet, "_quick", lambda ref: None)
 
 
 @pytest.mark.parametrize("odd", ["", "attribute order", "shared master", "extLst", "prefixed text"])
 def test_the_one_pass_edit_gives_the_bytes_of_the_general_one(sample_book, monkeypatch, odd):
-    """SheetPart._set_fast (numbers and formulas into cells written as the builder and Excel
-    write them) gives byte for byte what _set_bytes gives, and hands every other cell over."""
+    """SheetPart._quick (the one-pass look for a cell written as the builder and Excel write
+    it, for a number or a formula) gives byte for byte what the general look (_find) gives,
+    and hands every other cell over."""
     book = Book(sample_book)
     part = next(p for n, p in book.sheets.items() if n.startswith("01"))
     data = book.pkg.read(part)
@@ -129,8 +130,8 @@ def test_the_one_pass_edit_gives_the_bytes_of_the_general_one(sample_book, monke
     one_pass, general = SheetPart(data, part), SheetPart(data, part)
     _general(general, monkeypatch)
     calls = []
-    fast = one_pass._set_fast
-    monkeypatch.setattr(one_pass, "_set_fast", lambda r, v: calls.append(r) or fast(r, v))
+    quick = one_pass._quick
+    monkeypatch.setattr(one_pass, "_quick", lambda r: (found := quick(r)) and (calls.append(r) or found))
     for r, value in edits:
         one_pass.set(r, value, None)
         general.set(r, value, None)
