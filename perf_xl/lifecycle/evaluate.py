@@ -71,6 +71,9 @@ class ProjectResult:
     ahead: Decimal | None = None  # % the performance score runs ahead of spending
     unspent: Decimal | None = None  # % of the budget unspent
     custom_weights: bool = False
+    # What it was judged from (the indicator rows, normalised): the writer of the block's
+    # helper columns reuses it rather than normalise and judge every project again.
+    facts: ProjectFacts | None = field(default=None, repr=False, compare=False)
 
     @property
     def track(self) -> ProjectTrack:
@@ -127,7 +130,7 @@ def evaluate_project(project: Project, phase: str, month: int, cfg: LifecycleCon
     track = project.track or ProjectTrack()
     budget = budget_in_force(project)
     executed = track.executed if phase == MONITOR else track.year_executed
-    res = ProjectResult(project, phase, month, budget, executed)
+    res = ProjectResult(project, phase, month, budget, executed, facts=facts)
     if budget is not None and budget > 0 and executed is not None:
         res.execution_rate = executed / budget
     if phase == MONITOR:

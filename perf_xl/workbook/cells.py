@@ -104,6 +104,17 @@ def cell_content(value: Any, strings: SharedStrings | None, formula_result: bool
 
 
 def number_text(value: Any) -> str | None:
+    """A number as a <v> holds it (None when not finite). Cached: the figures a monitoring
+    writes by the ten thousand are mostly the same few hundred (numbers equal as values
+    give the same text, so 1, 1.0 and Decimal("1.00") may share an entry)."""
+    try:
+        return _number_text(value)
+    except TypeError:  # (a signalling NaN has no hash)
+        return _number_text.__wrapped__(value)
+
+
+@lru_cache(maxsize=8192)
+def _number_text(value: Any) -> str | None:
     if isinstance(value, Decimal):
         value = float(value)
     if isinstance(value, float):

@@ -92,10 +92,13 @@ class FileAdapter:
 
     # -- writing ---------------------------------------------------------------------------
     def _sheet(self, name: str) -> SheetEdits:
-        if name not in self.book.sheets and name not in self._edits:
-            raise WorkbookError(f"没有工作表「{name}」", path=str(self.path))
+        edits = self._edits.get(name)  # (asked for once per cell a patch writes)
+        if edits is None:
+            if name not in self.book.sheets:
+                raise WorkbookError(f"没有工作表「{name}」", path=str(self.path))
+            edits = self._edits[name] = SheetEdits()
         self._grids.pop(name, None)
-        return self._edits.setdefault(name, SheetEdits())
+        return edits
 
     def apply(self, patch: Patch) -> None:
         patch = place_patch(patch, self.placements)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -53,6 +54,7 @@ _F_FULL = re.compile(rb"<(?:[\w.-]+:)?f(\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?f>")
 _F_KIND = re.compile(rb"""\bt=["'](?!normal["'])""")
 _V = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
 _DROPPED = (b"t", b"cm", b"vm")  # what a new value makes wrong
+_FAST_TYPES = frozenset((Formula, Decimal, int, float))  # (exact types: a bool is neither)
 
 
 _PLAIN_REF = re.compile(r"[A-Z]{1,3}[0-9]+\Z")
@@ -108,11 +110,12 @@ def _formula_bytes(text: str) -> bytes:
 
 
 def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula,
-           shown: tuple[str | None, str | None, str | None]) -> bool:
+           shown: tuple[str | None, str | None, str | None], at: int = 0) -> bool:
     """A cell's content is ``formula`` with its cached value (any value, when the formula
     brings none): the same number, text or truth value (``shown``: the cached value's
-    cell_content, looked at first: it is what mostly changed) and the same formula."""
-    if formula.cached is not None and not _shows(attrs, inner, shown):
+    cell_content, looked at first: it is what mostly changed; its <v> looked for from
+    ``at``) and the same formula."""
+    if formula.cached is not None and not _shows(attrs, inner, shown, at):
         return False
     m = _F_FULL.search(inner)
     if m is None or (m.group(1) and _F_KIND.search(m.group(1))):
@@ -121,17 +124,23 @@ def _holds(attrs: list[tuple[bytes, bytes]], inner: bytes, formula: Formula,
         html.unescape(m.group(2).decode("utf-8", "replace")) == formula_text(formula))
 
 
-def _shows(attrs: list[tuple[bytes, bytes]], inner: bytes, shown: tuple[str | None, str | None, str | None]) -> bool:
-    """The cell's cached value is the one ``shown`` (cell_content of a formula's result)."""
+def _shows(attrs: list[tuple[bytes, bytes]], inner: bytes, shown: tuple[str | None, str | None, str | None],
+           at: int = 0) -> bool:
+    """The cell's cached value is the one ``shown`` (cell_content of a formula's result);
+    its <v> is looked for from ``at`` (past the formula: escaped text never holds a tag)."""
     kind, want, _inline = shown
-    v = _V.search(inner)
+    v = _V.search(inner, at)
     if v is None:
         have = None
     else:
         have = v.group(1).decode("utf-8", "replace")
         if "&" in have:
             have = html.unescape(have)
-    t = next((raw[1:-1] for k, raw in attrs if k == b"t"), b"n")
+    t = b"n"
+    for k, raw in attrs:
+        if k == b"t":
+            t = raw[1:-1]
+            break
     if kind == "str":
         return t in (b"str", b"n") and (have or "") == want if want == "" else (t == b"str" and have == want)
     if kind == "b":
@@ -225,14 +234,15 @@ class SheetPart:
             return xml_bytes(self.root)
         if not self._edited:
             return self._data
-        out, at = [], 0
+        out, at, data = [], 0, memoryview(self._data)  # (slices of a view: no copies before the join)
         # (cells inserted at the same place go in column order, before the cell found there)
         for cell, new in sorted(self._edited.values(), key=lambda e: (
-                e[0].start, e[0].end > e[0].start, L.split_a1(e[0].get(b"r") or "A1")[1])):
-            out.append(self._data[at:cell.start])
+                e[0].start, e[0].end > e[0].start,
+                0 if e[0].end > e[0].start else L.split_a1(e[0].get(b"r") or "A1")[1])):
+            out.append(data[at:cell.start])
             out.append(new)
             at = cell.end
-        out.append(self._data[at:])
+        out.append(data[at:])
         return b"".join(out)
 
     # -- finding a cell in the bytes --------------------------------------------------------------
@@ -384,24 +394,67 @@ class SheetPart:
         if isinstance(value, Link):
             set_hyperlink(self.tree(), ref, value)
 
+    def _quick(self, ref: str) -> tuple[_Cell, int] | None:
+        """The cell found in one pass, for the edit monitor and selfeval make by the ten
+        thousand (a number, or a formula with its result, into a cell not touched yet):
+        (the cell, where its content goes on past its own formula), when its tag is as the
+        builder and Excel write it ('<c r="A1" …>') and its content needs nothing of
+        SheetCells; else None, having changed nothing (then _find looks)."""
+        key, plain = _cell_key(ref)
+        if not plain:
+            return None
+        # A reference is in one cell tag of the sheet: looked for from the cell before
+        # (edits come in row, column order), not within its row, whose end tag would be
+        # looked for first (a row of the monitoring block is kilobytes of formulas).
+        data = self._data
+        at = data.find(key, self._hint)
+        if at < 0:
+            at = data.find(key, 0, self._hint + len(key))
+        start = data.rfind(b"<", 0, at) if at >= 0 else -1
+        if start < 0 or data[start + 1:start + 3] != b"c " or data.find(b">", start, at) >= 0:
+            return None
+        close = data.find(b">", at)
+        if close < 0:
+            return None
+        past = 0
+        if data[close - 1] == 0x2F:  # "/>": an empty cell
+            cell = _Cell(start, close + 1, _ATTR.findall(data, start + 2, close - 1), None)
+        else:
+            end = data.find(b"</c>", close)
+            if end < 0:
+                return None
+            inner = data[close + 1:end]
+            # (the cell's own formula, "<f>" without t="shared" or "array", is kilobytes:
+            # the rest is looked at past it)
+            past = inner.find(b"</f>") if inner.startswith(b"<f>") else 0
+            if past < 0 or (past == 0 and b"shared" in inner) or inner.find(b"extLst", past) >= 0:
+                return None
+            cell = _Cell(start, end + 4, _ATTR.findall(data, start + 2, close), inner)
+        self._found[ref] = cell
+        self._hint, self._prefix = start, b""
+        return cell, past
+
     def _set_bytes(self, ref: str, value: Any, strings: SharedStrings | None) -> bool:
-        now = self._now(ref)
-        if now is None:
-            return False
-        cell, attrs, inner = now
-        is_formula = isinstance(value, Formula)
-        if inner is not None:
-            if (b"shared" in inner and _SHARED_MASTER.search(inner)) or b"extLst" in inner:
+        quick = self._quick(ref) if type(value) in _FAST_TYPES and ref not in self._found else None
+        if quick is not None:
+            cell, past = quick
+            attrs, inner = cell.attrs, cell.inner
+        else:
+            now = self._now(ref)
+            if now is None:
+                return False
+            (cell, attrs, inner), past = now, 0
+            if inner is not None and ((b"shared" in inner and _SHARED_MASTER.search(inner)) or b"extLst" in inner):
                 return False  # the dependents need their own formula text (SheetCells)
-            if _F.search(inner):
-                self._replaced = True
+        if inner is not None and (past > 0 or _F.search(inner)):
+            self._replaced = True
         p = self._prefix
         body = b""
-        if is_formula:
+        if isinstance(value, Formula):
             formula = value
             value = formula.cached
             shown = cell_content(value, None, formula_result=True)  # (a result is never a shared string)
-            if inner is not None and _holds(attrs, inner, formula, shown):
+            if inner is not None and _holds(attrs, inner, formula, shown, past):
                 return True  # the cell has the formula and shows its value already
             body = b"<" + p + b"f>" + _formula_bytes(formula.text) + b"</" + p + b"f>"
             kind, v, inline = shown

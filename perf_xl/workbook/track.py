@@ -20,6 +20,7 @@ _NUMBER_KEYS = {"weight", "score"}
 _ROW_FORMULA_KEYS = ("light_value", "light", "eff_weight", "eval_score", "year_light")
 _ROW_FORMULA_COLS = tuple(L.col_index(L.TRACK_COLUMN[k].col) for k in _ROW_FORMULA_KEYS)
 _WEIGHT_AT = _ROW_FORMULA_KEYS.index("eff_weight")
+_HELPER_COLS = tuple(L.col_index(L.TRACK_COLUMN[k].col) for k in L.TRACK_HELPER_KEYS)  # (helper_values order)
 
 
 def has_block(grid: Grid, placement: Placement | None = None) -> bool:
@@ -138,13 +139,23 @@ def block_patch(dept: Department, cfg, grid_of=None, results=None, months=None) 
         placement = placement if placement is not None and not placement.exact else None
         at = placement.cell if placement is not None else (lambda ref: ref)
         rows = list(_layout_rows(p))
-        facts = ProjectFacts(p)
-        judged = judge_project(facts, cfg)
+        known = [results[index]] if results and results[index].project is p else []
+        if known and known[0].facts is not None:  # (judged already, with this configuration)
+            facts, judged = known[0].facts, [i.judged for i in known[0].indicators]
+        else:
+            facts = ProjectFacts(p)
+            judged = judge_project(facts, cfg)
         for j, row in zip(judged, rows, strict=False):
-            for key, value in helper_values(j).items():
-                ref = f"{L.TRACK_COLUMN[key].col}{row}"
-                if grid is None or not _same(grid.get(at(ref)), value):
-                    patch.set(sheet, ref, value)
+            values = helper_values(j)
+            if grid is None:
+                shown = [None] * len(values)
+            elif placement is None:
+                shown = grid.row_values(row, _HELPER_COLS)
+            else:
+                shown = [grid.get(at(f"{L.TRACK_COLUMN[key].col}{row}")) for key in values]
+            for (key, value), now in zip(values.items(), shown, strict=True):
+                if grid is None or not _same(now, value):
+                    patch.set(sheet, f"{L.TRACK_COLUMN[key].col}{row}", value)
         if placement is not None:
             for row in rows[:len(judged)]:
                 for key, text in TF.row_formulas(row).items():
@@ -155,7 +166,6 @@ def block_patch(dept: Department, cfg, grid_of=None, results=None, months=None) 
         month = _block_month(p, months)
         if month is False:
             continue  # (a month outside 1–12 on the sheet: what its formulas give is not known)
-        known = [results[index]] if results and results[index].project is p else []
         figures, by_row = block_formulas(p, cfg, month, known, facts)
         if grid is not None:
             for ref, formula in figures.items():
@@ -193,16 +203,21 @@ def _block_month(project: Project, months) -> int | bool | None:
     return month if 1 <= month <= 12 else False
 
 
+_NUMBERS = (int, float, Decimal)  # (exact classes: a bool is not a number here)
+
+
 def _same(current: Any, value: Any) -> bool:
+    """The cell shows ``value`` (asked for every helper and formula cell of every block)."""
     if value is None or value == "":
         return current is None or current == ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return isinstance(current, (int, float)) and not isinstance(current, bool) and (
+    if value.__class__ in _NUMBERS:
+        return (current.__class__ is float or current.__class__ is int) and (
             abs(float(current) - float(value)) < 1e-12)
     return current == value
 
 
 def helper_values(j) -> dict[str, Any]:
+    """The helper columns of an indicator row, in layout.TRACK_HELPER_KEYS order."""
     return {"target": j.target, "kind": j.kind or "", "prorate": 1 if j.prorate else 0,
             "group": j.group}
 

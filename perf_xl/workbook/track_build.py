@@ -265,12 +265,15 @@ def block_formulas(project: Project, cfg: LifecycleConfig, month: int | None, kn
 
 @lru_cache(maxsize=1)
 def _figure_cells() -> tuple[tuple[str, str, str], ...]:
-    """(key, cell, formula) of the block's project figures."""
+    """(key, cell, formula) of the block's project figures, in the order of the cells in
+    the sheet (row, then column): each is looked for in the sheet's bytes from the one
+    before, so out of order each look would run on to the sheet's end first."""
     formulas = TF.project_formulas()
     formulas["budget_light"] = TF.budget_light("budget_value")
     formulas["plan_light"] = TF.budget_light("plan_value")
     cells = {"budget_light": L.BUDGET_LIGHT, "plan_light": L.PLAN_LIGHT}
-    return tuple((key, cells.get(key) or L.TRACK_OUTPUT[key].cell, text) for key, text in formulas.items())
+    found = [(key, cells.get(key) or L.TRACK_OUTPUT[key].cell, text) for key, text in formulas.items()]
+    return tuple(sorted(found, key=lambda f: L.split_a1(f[1])))
 
 
 @lru_cache(maxsize=256)

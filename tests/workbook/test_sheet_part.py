@@ -83,3 +83,65 @@ def test_a_formula_that_is_there_with_its_value_is_left_alone(sample_book):
     assert not fast.changed
     fast.set("A1", Formula(text, shown + "！"), None)
     assert fast.changed and shown.encode() + "！".encode() in fast.to_bytes()
+
+
+def _block_edits(data: bytes) -> list[tuple[str, object]]:
+    """What monitor --write makes of an indicator block: numbers into empty cells, and the
+    row formulas with new number and text results, some unchanged, one cell twice."""
+    from perf_xl.workbook.track_build import row_cells
+
+    edits: list[tuple[str, object]] = [(L.TRACK_EXECUTED.cell, Decimal("180.13")), (L.TRACK_MONTH.cell, 6)]
+    for k, row in enumerate(range(L.IND_FIRST_ROW, L.IND_FIRST_ROW + 6)):
+        edits.append((f"{L.TRACK_COLUMN['actual'].col}{row}", Decimal(k) / 3))
+        for key, ref, text in row_cells(row):
+            cached = "红灯" if key.endswith("light") else (Decimal("0.5") * k if k % 2 else 1)
+            edits.append((ref, Formula(text, cached)))
+    edits.append(edits[3])  # (the same cell again: as written the first time)
+    edits.append((edits[4][0], Formula(edits[4][1].text, 0.25)))  # (and changed again)
+    return edits
+
+
+def _general(sheet: SheetPart, monkeypatch) -> None:
+    monkeypatch.setattr(sheet, "_quick", lambda ref: None)
+
+
+@pytest.mark.parametrize("odd", ["", "attribute order", "shared master", "extLst", "prefixed text"])
+def test_the_one_pass_edit_gives_the_bytes_of_the_general_one(sample_book, monkeypatch, odd):
+    """SheetPart._quick (the one-pass look for a cell written as the builder and Excel write
+    it, for a number or a formula) gives byte for byte what the general look (_find) gives,
+    and hands every other cell over."""
+    book = Book(sample_book)
+    part = next(p for n, p in book.sheets.items() if n.startswith("01"))
+    data = book.pkg.read(part)
+    edits = _block_edits(data)
+    ref = f"{L.TRACK_COLUMN['light'].col}{L.IND_FIRST_ROW + 1}"  # (a cell of the edits)
+    start = data.index(f'<c r="{ref}"'.encode())
+    end = data.index(b"</c>", start) + 4
+    cell = data[start:end]
+    if odd == "attribute order":  # r after s: not the one-pass form
+        cell = re.sub(rb'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"', rb'<c s="\2" r="\1"', cell)
+    elif odd == "shared master":
+        cell = cell.replace(b"<f>", b'<f t="shared" ref="%s:%s" si="0">' % (ref.encode(), ref.encode()), 1)
+    elif odd == "extLst":
+        cell = cell.replace(b"</c>", b"<extLst/></c>")
+    elif odd == "prefixed text":  # the reference as text inside a formula
+        cell = cell.replace(b"<f>", b'<f>" r=""%s"""&amp;' % ref.encode(), 1)
+    data = data[:start] + cell + data[end:]
+    one_pass, general = SheetPart(data, part), SheetPart(data, part)
+    _general(general, monkeypatch)
+    calls = []
+    quick = one_pass._quick
+    monkeypatch.setattr(one_pass, "_quick", lambda r: (found := quick(r)) and (calls.append(r) or found))
+    for r, value in edits:
+        one_pass.set(r, value, None)
+        general.set(r, value, None)
+    assert one_pass.to_bytes() == general.to_bytes()
+    assert one_pass.formulas_replaced == general.formulas_replaced
+    assert (one_pass.root is None and general.root is None) or odd in ("shared master", "extLst")
+    if odd not in ("shared master", "extLst"):  # (those turn the part into a tree)
+        assert len(calls) > len(edits) // 2  # (the edits went the one-pass way)
+    root = etree.fromstring(data)
+    cells = SheetCells(root)
+    for r, value in edits:
+        cells.set(r, value, None)
+    assert canon(one_pass.to_bytes()) == canon(etree.tostring(root))
