@@ -447,11 +447,15 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
 
 def _read_threads(files: int) -> int:
     """Threads reading the files of a one-process consolidation: 2 (this one and one reading
-    ahead, see :func:`_read_ahead`) on a machine of several cores unless PERF_XL_PARSE_THREADS=1
-    (PARSE_THREADS), else 1."""
+    ahead, see :func:`_read_ahead`) when PERF_XL_READ_AHEAD=1 on a machine of several cores,
+    else 1. Off by default: on 2 cores the thread reading ahead became the bottleneck (its
+    safety check and grids need the GIL too) and the wall time did not improve while the CPU
+    time grew by ~20% (bench/bench_consolidate.py prints both)."""
+    if os.environ.get("PERF_XL_READ_AHEAD") != "1" or files < MIN_FILES_FOR_THREADS:
+        return 1
     from .workbook.grid import PARSE_THREADS, _cores
 
-    return min(PARSE_THREADS, _cores(), files) if files >= MIN_FILES_FOR_THREADS else 1
+    return min(PARSE_THREADS, _cores(), files)
 
 
 MIN_FILES_FOR_THREADS = 2

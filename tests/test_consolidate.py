@@ -403,7 +403,7 @@ def test_cli_pdf_of_the_consolidation(tmp_path):
 
 
 def test_threaded_one_process_read_equals_the_serial_one(inbox, tmp_path, monkeypatch):
-    """--jobs 1 loads the next workbooks in another thread (calamine parses their sheets
+    """--jobs 1 with PERF_XL_READ_AHEAD=1 loads the next workbooks in another thread (calamine parses their sheets
     while this thread works on the file before); the entries, figures, findings and the
     workbook written must be those of one thread reading them one by one, and nothing
     loaded ahead is left behind."""
@@ -412,7 +412,7 @@ def test_threaded_one_process_read_equals_the_serial_one(inbox, tmp_path, monkey
     from perf_xl.workbook import grid
 
     folder, _ = inbox
-    monkeypatch.setattr(grid, "PARSE_THREADS", 1)
+    monkeypatch.delenv("PERF_XL_READ_AHEAD", raising=False)
     serial = cons.consolidate([folder], jobs=1, output=tmp_path / "serial.xlsx")
     threads, real = [], grid.load_grids_now
 
@@ -423,6 +423,7 @@ def test_threaded_one_process_read_equals_the_serial_one(inbox, tmp_path, monkey
     monkeypatch.setattr(grid, "PARSE_THREADS", 2)
     monkeypatch.setattr(grid, "_cores", lambda: 2)
     monkeypatch.setattr(grid, "load_grids_now", spying)
+    monkeypatch.setenv("PERF_XL_READ_AHEAD", "1")
     interval = sys.getswitchinterval()
     order = []
     threaded = cons.consolidate([folder], jobs=1, output=tmp_path / "threaded.xlsx",
