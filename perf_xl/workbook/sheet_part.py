@@ -188,6 +188,7 @@ class SheetPart:
         self._state: dict[str, tuple[list[tuple[bytes, bytes]], bytes | None]] = {}  # attrs, content
         self._prefix = b""
         self._hint = 0
+        self._last = (0, 0)  # (row, column) of the last cell _quick found
         self._rows: dict[int, tuple[int, int] | None] = {}
         self._box: tuple[int, int, int, int] | bool | None = False  # <dimension>, once read
         self._col_styles: list[tuple[int, int, bytes | None]] | None = None
@@ -403,9 +404,13 @@ class SheetPart:
         key, plain = _cell_key(ref)
         if not plain:
             return None
+        at_cell = _split(ref)
+        if at_cell < self._last:
+            return None  # (out of order: _find looks within the cell's row, not the whole sheet)
         # A reference is in one cell tag of the sheet: looked for from the cell before
-        # (edits come in row, column order), not within its row, whose end tag would be
-        # looked for first (a row of the monitoring block is kilobytes of formulas).
+        # (edits in row, column order, as monitor and selfeval make them), not within its
+        # row, whose end tag would be looked for first (a row of the monitoring block is
+        # kilobytes of formulas).
         data = self._data
         at = data.find(key, self._hint)
         if at < 0:
@@ -431,7 +436,7 @@ class SheetPart:
                 return None
             cell = _Cell(start, end + 4, _ATTR.findall(data, start + 2, close), inner)
         self._found[ref] = cell
-        self._hint, self._prefix = start, b""
+        self._hint, self._prefix, self._last = start, b"", at_cell
         return cell, past
 
     def _set_bytes(self, ref: str, value: Any, strings: SharedStrings | None) -> bool:

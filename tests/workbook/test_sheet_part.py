@@ -145,3 +145,19 @@ def test_the_one_pass_edit_gives_the_bytes_of_the_general_one(sample_book, monke
     for r, value in edits:
         cells.set(r, value, None)
     assert canon(one_pass.to_bytes()) == canon(etree.tostring(root))
+
+
+def test_the_one_pass_look_leaves_cells_out_of_order_to_the_row_bounded_one(sample_book):
+    """_quick looks on from the cell before, through the rest of the sheet: a cell before
+    that one (fill writes its cells in no particular order) is left to _find, which looks
+    within the cell's row — else each such cell would cost a scan of the whole sheet."""
+    book = Book(sample_book)
+    part = next(p for n, p in book.sheets.items() if n.startswith("01"))
+    sheet = SheetPart(book.pkg.read(part), part)
+    later, earlier = L.PLAN_AMOUNTS[0], L.BUDGET.cell
+    assert L.split_a1(earlier) < L.split_a1(later)
+    assert sheet._quick(later) is not None
+    assert sheet._quick(earlier) is None
+    sheet.set(earlier, 12.5, None)
+    sheet.set(later, Decimal("3.5"), None)
+    assert b"<v>12.5</v>" in sheet.to_bytes() and b"<v>3.5</v>" in sheet.to_bytes()
