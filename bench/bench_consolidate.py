@@ -10,19 +10,18 @@ valid project codes), plus a corrupt file and an unrelated .xlsx, in a temporary
 * calamine alone: open every file and read every sheet's values (serially, and with one
   process per core for reference);
 * consolidate, the whole operation (collect, read, validate, summarize, write 汇总.xlsx):
-  in this process with the default worker pool, with --jobs 1 (and with it reading ahead), and as a process
+  in this process with the default worker pool and with --jobs 1, and as a process
   (``python -m perf_xl consolidate DIR -o 汇总.xlsx``, interpreter start-up included);
 * openpyxl (read_only, values_only) and pandas.read_excel (engine calamine, every sheet)
   over the first N files, as the alternative readers.
 
 Target (issue 12): consolidation within 1.5× the time calamine takes to read the same files
 with the same number of processes — the default pool against calamine on one process per
-core, ``--jobs 1`` (one process; PERF_XL_READ_AHEAD=1 adds a thread loading workbooks ahead) against
-calamine serially — and under 30 s. Prints the CPU time of each step too (user + system,
-workers included): on a machine another process keeps busy the wall times of the parallel
-steps say little, the CPU times stay. Prints the peak memory: ru_maxrss of the consolidate
-process (with its workers) and of this process, and tracemalloc's peak of the Python heap
-during an in-process run.
+core, ``--jobs 1`` (one process) against calamine serially — and under 30 s. Prints the
+CPU time of each step too (user + system, workers included): on a machine another process
+keeps busy the wall times of the parallel steps say little, the CPU times stay. Prints the
+peak memory: ru_maxrss of the consolidate process (with its workers) and of this process,
+and tracemalloc's peak of the Python heap during an in-process run.
 """
 
 from __future__ import annotations
@@ -189,24 +188,6 @@ def consolidate_in_process(folder: Path, out: Path, jobs: int | None) -> tuple[f
 
 
 
-def consolidate_read_ahead(folder: Path, out: Path) -> float:
-    """--jobs 1 with a thread loading the next workbooks ahead (PERF_XL_READ_AHEAD=1, off by
-    default), to show what that thread buys on this machine."""
-    was = os.environ.get("PERF_XL_READ_AHEAD")
-    os.environ["PERF_XL_READ_AHEAD"] = "1"
-    try:
-        cpu, start = cpu_now(), time.perf_counter()
-        consolidate([folder], jobs=1, output=out)
-        took = time.perf_counter() - start
-        CPU["consolidate read ahead"] = min(CPU.get("consolidate read ahead", 1e9), cpu_now() - cpu)
-        return took
-    finally:
-        if was is None:
-            os.environ.pop("PERF_XL_READ_AHEAD", None)
-        else:
-            os.environ["PERF_XL_READ_AHEAD"] = was
-
-
 # The measured process compiles its bytecode once into a private cache (this environment
 # may set PYTHONDONTWRITEBYTECODE; an installed package has its .pyc files).
 _PYCACHE = tempfile.mkdtemp(prefix="perfxl-bench-pyc-")
@@ -257,8 +238,7 @@ def main() -> None:
     for _ in range(args.repeat):
         r = {"cal": calamine_read(files), "cal_par": calamine_read(files, cores),
              "con": consolidate_in_process(folder, out, None)[0],
-             "con1": consolidate_in_process(folder, out, 1)[0],
-             "con1t": consolidate_read_ahead(folder, out)}
+             "con1": consolidate_in_process(folder, out, 1)[0]}
         took_p, proc_rc, rss = consolidate_process(folder, out)
         r.update(proc=took_p, rss=rss)
         rounds.append(r)
@@ -266,7 +246,6 @@ def main() -> None:
     cal_par = min(r["cal_par"] for r in rounds)
     con, con_all = min(r["con"] for r in rounds), [r["con"] for r in rounds]
     con1 = min(r["con1"] for r in rounds)
-    con1t = min(r["con1t"] for r in rounds)
     runs = [(r["proc"], proc_rc, r["rss"]) for r in rounds]
     proc_best = min(r[0] for r in runs)
     proc_rss = max(r[2] for r in runs)
@@ -295,7 +274,6 @@ def main() -> None:
         (f"calamine alone, {cores} processes", cal_par, CPU.get(f"calamine workers={cores}"), None),
         ("consolidate in-process, default pool (whole op)", con, CPU.get("consolidate jobs=None"), con_all),
         ("consolidate in-process, --jobs 1", con1, CPU.get("consolidate jobs=1"), None),
-        ("  the same, read ahead (PERF_XL_READ_AHEAD=1)", con1t, CPU.get("consolidate read ahead"), None),
         ("perf-xl consolidate as a process (with start-up)", proc_best, CPU.get("process"), [r[0] for r in runs]),
         (f"openpyxl read_only, {opx_n} files → ×{len(files) / max(opx_n, 1):.1f}",
          opx * len(files) / max(opx_n, 1), None, None),
@@ -314,7 +292,7 @@ def main() -> None:
 
     print(f"same number of processes (issue 12, target ≤ 1.5×): consolidate default pool / calamine on {cores} "
           f"processes {con / cal_par:.2f}× ({verdict(con / cal_par)}), consolidate --jobs 1 (one process, one "
-          f"thread) / calamine serial {con1 / cal:.2f}× ({verdict(con1 / cal)}; read ahead {con1t / cal:.2f}×); "
+          f"thread) / calamine serial {con1 / cal:.2f}× ({verdict(con1 / cal)}); "
           f"CPU time --jobs 1 / calamine "
           f"serial {CPU.get('consolidate jobs=1', 0) / CPU.get('calamine workers=1', 1):.2f}×, default pool / "
           f"calamine on {cores} processes "

@@ -435,84 +435,10 @@ def _read_all(files: list[tuple[Path, str]], config: Any, jobs: int | None, prog
     if jobs > 1:
         _read_pool([f for f in files if not getattr(f, "reason", None)], config, jobs, arrived,
                    [i for i, f in enumerate(files) if not getattr(f, "reason", None)])
-    left = [i for i in range(len(files)) if results[i] is None]
-    threads = _read_threads(len(left)) if jobs == 1 else 1
-    if threads > 1:
-        _read_ahead(files, left, config, arrived)
     for i, (path, name) in enumerate(files):  # serially: all files, or those a broken pool left
         if results[i] is None:
             arrived(i, read_one(path, name, config))
     return [r for r in results if r is not None]
-
-
-def _read_threads(files: int) -> int:
-    """Threads reading the files of a one-process consolidation: 2 (this one and one reading
-    ahead, see :func:`_read_ahead`) when PERF_XL_READ_AHEAD=1 on a machine of several cores,
-    else 1. Off by default: on 2 cores the thread reading ahead became the bottleneck (its
-    safety check and grids need the GIL too) and the wall time did not improve while the CPU
-    time grew by ~20% (bench/bench_consolidate.py prints both)."""
-    if os.environ.get("PERF_XL_READ_AHEAD") != "1" or files < MIN_FILES_FOR_THREADS:
-        return 1
-    from .workbook.grid import PARSE_THREADS, _cores
-
-    return min(PARSE_THREADS, _cores(), files)
-
-
-MIN_FILES_FOR_THREADS = 2
-
-
-AHEAD_FILES = 2  # workbooks loaded ahead of the one being worked on
-AHEAD_INTERVAL = 0.0001  # s: the switch interval while reading ahead (the default is 5 ms)
-
-
-def _read_ahead(files: list[tuple[Path, str]], indexes: list[int], config: Any,
-                arrived: Callable[[int, Input | Skipped], None]) -> None:
-    """Files read one by one in this thread while another thread loads the next workbooks
-    (safety check, calamine's parse, the grids: workbook.grid.load_grids). calamine parses
-    a sheet without holding the GIL, so that parse runs while this thread places fields,
-    applies the rules and sums up the file before. The reading thread takes the GIL back
-    after each sheet; a short switch interval keeps that wait short (this thread is asked
-    to let go once a sheet, not more often)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .rules import load_rules
-    from .sources import WORKBOOK_SUFFIXES
-    from .workbook import grid
-    from .workbook.read import _needed
-
-    load_rules()
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, AHEAD_INTERVAL))
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfxl-ahead")
-    keys: list[str | None] = []
-
-    def ahead(k: int) -> None:
-        if k >= len(indexes):
-            return
-        path = files[indexes[k]][0]
-        key = None
-        if path.suffix.lower() in WORKBOOK_SUFFIXES:
-            key = os.fspath(path)
-            grid.AHEAD[key] = (_needed, pool.submit(grid.load_grids_now, path, _needed))
-        keys.append(key)
-
-    try:
-        for k in range(AHEAD_FILES):
-            ahead(k)
-        for k, i in enumerate(indexes):
-            ahead(k + AHEAD_FILES)
-            path, name = files[i]
-            entry = read_one(path, name, config)
-            if keys[k] is not None:
-                grid.AHEAD.pop(keys[k], None)  # (not taken: read_one stopped before the grids)
-            arrived(i, entry)
-    finally:
-        for key in keys:
-            if key is not None:
-                grid.AHEAD.pop(key, None)
-        pool.shutdown(wait=True, cancel_futures=True)
-        sys.setswitchinterval(interval)
-
 
 
 def _read_pool(files: list[tuple[Path, str]], config: Any, jobs: int,

@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="屏幕输出格式")
     p.add_argument("--config", metavar="rules.toml", help="校验配置文件（TOML）")
     p.add_argument("-j", "--jobs", type=int, default=None,
-                   help="并行读取的进程数（默认按 CPU 核数；1 = 单个进程）")
+                   help="并行读取的进程数（默认按 CPU 核数；1 = 不并行）")
     p.set_defaults(run=run)
 
 

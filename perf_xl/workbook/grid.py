@@ -150,26 +150,11 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
-# path -> (only, Future of load_grids(path, only)): workbooks a consolidation reads ahead in
-# another thread while this one works on the one before (perf_xl.consolidate._read_ahead).
-AHEAD: dict[str, tuple[Any, Any]] = {}
-
-
 def load_grids(path: str | Path, only: Iterable[str] | Callable[[str], bool] | None = None,
                ) -> tuple[list[str], dict[str, Grid]]:
     """Every sheet's name (in order) and the grids of the wanted ones (names, or a predicate
     on the name), via python-calamine, once the package has passed the safety check.
     A workbook of many sheets is parsed by two threads (see :func:`_parsed`)."""
-    if AHEAD:
-        made = AHEAD.pop(os.fspath(path), None)
-        if made is not None and made[0] is only:
-            return made[1].result()  # read ahead by another thread (consolidate)
-    return load_grids_now(path, only)
-
-
-def load_grids_now(path: str | Path, only: Iterable[str] | Callable[[str], bool] | None = None,
-                   ) -> tuple[list[str], dict[str, Grid]]:
-    """:func:`load_grids`, read here and now (never taken from AHEAD)."""
     from python_calamine import CalamineWorkbook
 
     # Checked from its bytes in memory (cheap: no member is opened through zipfile); calamine
