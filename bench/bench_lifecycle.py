@@ -94,15 +94,17 @@ def main() -> None:
         # Round by round, each command once a round (on a fresh copy), so that a slow spell of
         # the machine (a busy neighbour, a lower clock) falls on every command alike, not on
         # all the runs of one; each command's fastest run is printed, all of them after it.
+        def on_a_copy(argv) -> tuple[float, float, float]:
+            copy = work / "copy.xlsm"
+            shutil.copy(big, copy)
+            return timed(argv(copy), env)
+
         took: dict[str, list[tuple[float, float, float]]] = {label: [] for label in runs}
         for argv in runs.values():  # (once untimed: each command compiles its bytecode)
-            shutil.copy(big, work / "copy.xlsm")
-            timed(argv(work / "copy.xlsm"), env)
+            on_a_copy(argv)
         for _round in range(args.repeat):
             for label, argv in runs.items():
-                copy = work / "copy.xlsm"
-                shutil.copy(big, copy)
-                took[label].append(timed(argv(copy), env))
+                took[label].append(on_a_copy(argv))
         for label, times in took.items():
             t, cpu, _m = min(times)
             m = max(peak for _t, _c, peak in times)
