@@ -64,7 +64,9 @@ class Input:
 
     def own_summary(self) -> Summary:
         if self.summary is None:
-            self.summary = summarize(self.department, self.findings)
+            # Counted by unit_index, as the consolidation counts it (summary.Summing.add),
+            # so that the consolidation can take these counts over.
+            self.summary = summarize(self.department, [{**f, "unit_index": 0} for f in self.findings])
         return self.summary
 
 
@@ -405,7 +407,7 @@ class _InOrder:
                 unit = len(self.summing.depts)
                 mine = [{**f, "unit_index": unit, "unit_code": e.department.unit_code, "source": e.name}
                         for f in e.findings]
-                self.summing.add(e.department, mine)
+                self.summing.add(e.department, mine, e.own_summary())
                 self.findings += mine
                 if self.book is not None:
                     self.book.add_department(e.department, e.findings, e.name, summary=e.own_summary())

@@ -19,7 +19,7 @@ Conventions (the 汇总 sheet's native formulas follow the same ones):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -150,8 +150,8 @@ def _severity(finding: Mapping[str, Any]) -> str:
     return sev
 
 
-def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapping[str, Any]]:
-    """Count each finding on its project; return the ones that name no known project."""
+def _attach(facts: list[_Facts], depts: list[Department], findings: list[Mapping[str, Any]]) -> list[int]:
+    """Count each finding on its project; return the positions of those naming no known project."""
     # Most precise key first: (unit, sheet, code), then looser ones; the first project
     # of a key wins (a code on two sheets, PT103, is told apart by the sheet).
     index: dict[tuple, _Facts] = {}
@@ -166,7 +166,7 @@ def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapp
     for i, d in enumerate(depts):
         units_by_code.setdefault(d.unit_code.strip(), []).append(i)
     unassigned = []
-    for finding in findings:
+    for position, finding in enumerate(findings):
         sev = _severity(finding)
         code = compact(finding.get("project_code"))
         sheet = str(finding.get("sheet") or "")
@@ -191,7 +191,7 @@ def _attach(facts: list[_Facts], depts: list[Department], findings) -> list[Mapp
             keys = [k for k in keys if k[0] not in ("us", "s")]
         target = next((index[k] for k in keys if k in index), None)
         if target is None:
-            unassigned.append(finding)
+            unassigned.append(position)
             continue
         target.severities[sev] += 1
         target.reviewed.append((sev, str(finding.get("category") or "")))
@@ -254,6 +254,13 @@ class Summary:
     multi: bool  # more than one department: show by_unit, and the project list has 单位
     # 错误/警告/提示 -> every finding given, the ones that name no project too
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+    # What summarize() of one department, its findings tagged unit_index 0, counted from:
+    # Summing.add takes it over for a department summed where it was read (a consolidation's
+    # worker) instead of counting it again. Each project's facts, the positions of the
+    # findings that name no project, and how many findings there were.
+    facts: list[_Facts] | None = field(default=None, repr=False, compare=False)
+    unassigned_at: list[int] | None = field(default=None, repr=False, compare=False)
+    counted: int = field(default=-1, repr=False, compare=False)
 
     @property
     def total(self) -> dict[str, Any]:
@@ -303,8 +310,13 @@ def summarize(
     depts = _departments(departments)
     facts = [f for i, d in enumerate(depts) for f in _facts_of(d, i)]
     validated = findings is not None
-    unassigned = _attach(facts, depts, findings) if findings is not None else []
-    return _summary(depts, facts, unassigned, validated, all_lines)
+    given = list(findings) if findings is not None else []
+    at = _attach(facts, depts, given) if findings is not None else []
+    summary = _summary(depts, facts, [given[i] for i in at], validated, all_lines)
+    if validated and len(depts) == 1 and all(f.get("unit_index") == 0 for f in given):
+        # counted as Summing.add counts a department (by unit_index): it may take these over
+        summary.facts, summary.unassigned_at, summary.counted = facts, at, len(given)
+    return summary
 
 
 class Summing:
@@ -318,28 +330,53 @@ class Summing:
         self.depts: list[Department] = []
         self.facts: list[_Facts] = []
         self.unassigned: list[Mapping[str, Any]] = []
+        # each department's project rows from its own summary (None: made from the facts)
+        self.rows: list[list[dict[str, Any]]] | None = []
 
-    def add(self, dept: Department, findings: Iterable[Mapping[str, Any]]) -> None:
-        """The next department; its findings name it by ``unit_index`` (its position)."""
+    def add(self, dept: Department, findings: Iterable[Mapping[str, Any]], own: Summary | None = None) -> None:
+        """The next department; its findings name it by ``unit_index`` (its position).
+        ``own``: ``summarize(dept, findings)`` with each finding's unit_index 0, when the
+        caller has it (a worker made it): its counts are taken over, not made again."""
         index = len(self.depts)
         self.depts.append(dept)
-        facts = _facts_of(dept, index)
         mine = list(findings)
         if any(f.get("unit_index") != index for f in mine):
             raise ValueError("each finding must carry its department's unit_index")
+        if own is not None and own.facts is not None and own.counted == len(mine) and (
+                len(own.facts) == len(dept.projects) == len(own.projects)):
+            # The same counts: a department's findings only ever name its own projects.
+            unit = unit_label(dept, index)
+            self.facts += [replace(f, unit_index=index, unit=unit) for f in own.facts]
+            self.unassigned += [mine[i] for i in own.unassigned_at or ()]
+            if self.rows is not None:
+                self.rows.append(own.projects)
+            return
+        facts = _facts_of(dept, index)
         self.facts += facts
-        self.unassigned += _attach(facts, self.depts, mine)
+        self.unassigned += [mine[i] for i in _attach(facts, self.depts, mine)]
+        self.rows = None
 
     def result(self) -> Summary:
-        return _summary(self.depts, self.facts, self.unassigned, True, False)
+        rows = None
+        if self.rows is not None:
+            multi = len(self.depts) > 1
+            rows = []
+            units = [unit_label(d, i) for i, d in enumerate(self.depts)]
+            for unit, mine in zip(units, self.rows, strict=True):
+                for row in mine:
+                    row = {"单位": unit, **row} if multi else dict(row)
+                    row["序号"] = len(rows) + 1
+                    rows.append(row)
+        return _summary(self.depts, self.facts, self.unassigned, True, False, rows)
 
 
 def _summary(depts: list[Department], facts: list[_Facts], unassigned: list[Mapping[str, Any]],
-             validated: bool, all_lines: bool) -> Summary:
+             validated: bool, all_lines: bool, projects: list[dict[str, Any]] | None = None) -> Summary:
     multi = len(depts) > 1
     by_line = _by_line(facts, all_lines)
     by_unit, by_unit_line = _by_unit(facts, depts)
-    projects = [_project_row(n, f, multi, validated) for n, f in enumerate(facts, start=1)]
+    if projects is None:
+        projects = [_project_row(n, f, multi, validated) for n, f in enumerate(facts, start=1)]
     notes = _notes(facts, unassigned, multi)
     by_severity = {sev: by_line[-1][sev] for sev in SEVERITIES}
     for finding in unassigned:

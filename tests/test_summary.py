@@ -332,3 +332,36 @@ def test_summing_one_by_one_is_summarize():
     assert expected.by_unit[2]["单位"] == "单位3"
     with pytest.raises(ValueError):
         sm.Summing().add(a, [{"code": "PT111", "severity": "info"}])  # no unit_index
+
+
+def test_summing_takes_over_each_departments_own_summary():
+    """A consolidation's worker sums its department (findings tagged unit_index 0) and the
+    parent takes those counts over (Summing.add's ``own``): the same Summary, project list
+    and notes included, as counting everything again; an own summary counted otherwise
+    (findings not tagged) is not taken over but counted again."""
+    a, b = court_department(), other_department()
+    per_unit = [
+        [{"code": "PT111", "severity": "info", "project_code": a.projects[0].code, "category": "其他"},
+         {"code": "PT999", "severity": "error", "project_code": "NOSUCHCODE", "category": "其他"},
+         {"code": "PT301", "severity": "warning", "sheet": a.projects[3].sheet, "category": "其他"}],
+        [{"code": "PT204", "severity": "error", "project_code": b.projects[2].code, "category": "其他",
+          "sheet": b.projects[2].sheet}],
+    ]
+    findings, counted, taken = [], sm.Summing(), sm.Summing()
+    for i, (dept, mine) in enumerate(zip((a, b), per_unit, strict=True)):
+        own = sm.summarize(dept, [{**f, "unit_index": 0} for f in mine])
+        assert own.facts is not None and own.counted == len(mine)
+        mine = [{**f, "unit_index": i, "unit_code": dept.unit_code} for f in mine]
+        counted.add(dept, mine)
+        taken.add(dept, mine, own)
+        findings += mine
+    expected = sm.summarize([a, b], findings)
+    assert taken.result() == counted.result() == expected
+    assert taken.result().projects == expected.projects and taken.rows is not None
+    assert [list(r) for r in taken.result().projects] == [list(r) for r in expected.projects]  # key order
+    assert taken.result().unassigned_findings == expected.unassigned_findings
+    untagged = sm.summarize(a, per_unit[0])
+    assert untagged.facts is None  # counted by unit code, not by position: not taken over
+    again = sm.Summing()
+    again.add(a, [{**f, "unit_index": 0} for f in per_unit[0]], untagged)
+    assert again.rows is None and again.result() == sm.summarize(a, [{**f, "unit_index": 0} for f in per_unit[0]])
