@@ -430,6 +430,7 @@ def _cell_number(kind: str, value: Any) -> tuple[float, int]:
     return number, len(f"{number:,.2f}") if kind == "money" else len(str(int(number)))
 
 
+@lru_cache(maxsize=1 << 16)  # a bureau file repeats its texts (units, captions, messages) by the thousand
 def _text_size(text: str, cap: float) -> tuple[int, int]:
     """A text's display width and the lines it takes in a column at most ``cap`` wide (a
     wrapped or too wide text: its widest line). Heights come from the cap width: a column
