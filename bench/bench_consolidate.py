@@ -178,6 +178,59 @@ def pandas_read(files: list[str]) -> float:
     return time.perf_counter() - start
 
 
+class _Clock:
+    """Seconds spent inside python-calamine (open, parse a sheet, rows to Python) during a
+    run: its workbook class is wrapped while the run lasts (perf_xl imports it when it reads)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def timed(self, call, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+    def wrap(self, obj, methods: tuple[str, ...], inner: dict[str, tuple[str, ...]]):
+        clock = self
+
+        class Timed:
+            def __getattr__(self, name):
+                value = getattr(obj, name)
+                if name not in methods:
+                    return value
+
+                def call(*args, **kwargs):
+                    result = clock.timed(value, *args, **kwargs)
+                    return clock.wrap(result, inner[name], {}) if inner.get(name) else result
+                return call
+        return Timed()
+
+
+def calamine_share(folder: Path, out: Path) -> tuple[float, float]:
+    """(whole run, the part inside calamine) of ``consolidate --jobs 1`` in this process: what
+    the rest (the safety check, the model, the rules, the sums, the bureau file) costs on top of
+    reading, measured in the same run and so whatever the machine's speed at the moment."""
+    import python_calamine
+
+    clock, real = _Clock(), python_calamine.CalamineWorkbook
+
+    class Wrapped:
+        @staticmethod
+        def from_path(*args, **kwargs):
+            book = clock.timed(real.from_path, *args, **kwargs)
+            return clock.wrap(book, ("get_sheet_by_name",), {"get_sheet_by_name": ("to_python",)})
+
+    python_calamine.CalamineWorkbook = Wrapped
+    try:
+        start = time.perf_counter()
+        consolidate([folder], jobs=1, output=out)
+        return time.perf_counter() - start, clock.seconds
+    finally:
+        python_calamine.CalamineWorkbook = real
+
+
 def consolidate_in_process(folder: Path, out: Path, jobs: int | None) -> tuple[float, object]:
     cpu, start = cpu_now(), time.perf_counter()
     result = consolidate([folder], jobs=jobs, output=out)  # the workbook is written as files arrive
@@ -258,6 +311,8 @@ def main() -> None:
     heap_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    shares = [calamine_share(folder, out) for _ in range(args.repeat)]
+    whole, inside = min(shares, key=lambda s: s[0])
 
     opx_n = min(args.openpyxl, len(files))
     opx = openpyxl_read(files[:opx_n]) if opx_n else 0.0
@@ -303,6 +358,10 @@ def main() -> None:
           f"CPU: consolidation {CPU.get('process', 0) / CPU.get('calamine workers=1', 1):.2f}× calamine's")
     print(f"per workbook: calamine {cal / len(files) * 1000:.1f} ms, consolidate --jobs 1 "
           f"{con1 / len(files) * 1000:.1f} ms; openpyxl/calamine {opx / max(opx_n, 1) / (cal / len(files)):.1f}×")
+    print(f"where --jobs 1 spends its time (best of {len(shares)}, in this process): {whole:.2f} s, of which "
+          f"inside calamine {inside:.2f} s ({inside / whole:.0%}); the rest (safety check, model, rules, sums, "
+          f"bureau file) {whole - inside:.2f} s = {(whole - inside) / inside:.2f}× calamine's part "
+          f"(a ratio of 1.5× with the same number of processes needs it at most 0.5×, before any cost of the pool)")
     print(f"peak memory: consolidate process ru_maxrss {proc_rss / 1024:.0f} MiB (largest of it and its workers); "
           f"this bench process (all steps) {self_rss / 1024:.0f} MiB; "
           f"Python heap (tracemalloc, --jobs 1) {heap_peak / 2**20:.0f} MiB")
