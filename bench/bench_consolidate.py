@@ -208,10 +208,25 @@ class _Clock:
         return Timed()
 
 
-def calamine_share(folder: Path, out: Path) -> tuple[float, float]:
-    """(whole run, the part inside calamine) of ``consolidate --jobs 1`` in this process: what
-    the rest (the safety check, the model, the rules, the sums, the bureau file) costs on top of
-    reading, measured in the same run and so whatever the machine's speed at the moment."""
+# The steps of a consolidation timed apart (where each is looked up when it is called). They
+# do not nest: the safety check runs before calamine opens the file, the model after it.
+PHASES = (
+    ("safety check", "perf_xl.workbook.grid", "read_workbook_file"),
+    ("model from the grids", "perf_xl.workbook.read", "department_from_grids"),
+    ("rules", "perf_xl.operations", "findings_of"),
+    ("each file's sums", "perf_xl.consolidate", "summarize"),
+    ("sums of all files", "perf_xl.summary", "Summing"),
+    ("bureau file: rows", "perf_xl.sinks.bureau", "BureauBook.add_department"),
+    ("bureau file: tables, zip", "perf_xl.sinks.bureau", "BureauBook.finish"),
+)
+
+
+def calamine_share(folder: Path, out: Path) -> tuple[float, float, dict[str, float]]:
+    """(whole run, the part inside calamine, seconds of each step of PHASES) of
+    ``consolidate --jobs 1`` in this process: what the rest costs beside reading, measured in
+    the same run and so whatever the machine's speed at the moment."""
+    import importlib
+
     import python_calamine
 
     clock, real = _Clock(), python_calamine.CalamineWorkbook
@@ -222,13 +237,37 @@ def calamine_share(folder: Path, out: Path) -> tuple[float, float]:
             book = clock.timed(real.from_path, *args, **kwargs)
             return clock.wrap(book, ("get_sheet_by_name",), {"get_sheet_by_name": ("to_python",)})
 
+    clocks = {label: _Clock() for label, _m, _n in PHASES}
+    undo = []
+    for label, module, name in PHASES:
+        owner = importlib.import_module(module)
+        attr = name
+        if "." in name:
+            cls, attr = name.split(".")
+            owner = getattr(owner, cls)
+        original = getattr(owner, attr)
+        if isinstance(original, type):  # a class: time its methods
+            for method in ("add", "result"):
+                undo.append((original, method, getattr(original, method)))
+                setattr(original, method, _timing(clocks[label], getattr(original, method)))
+            continue
+        undo.append((owner, attr, original))
+        setattr(owner, attr, _timing(clocks[label], original))
     python_calamine.CalamineWorkbook = Wrapped
     try:
         start = time.perf_counter()
         consolidate([folder], jobs=1, output=out)
-        return time.perf_counter() - start, clock.seconds
+        return time.perf_counter() - start, clock.seconds, {k: c.seconds for k, c in clocks.items()}
     finally:
         python_calamine.CalamineWorkbook = real
+        for owner, attr, original in reversed(undo):
+            setattr(owner, attr, original)
+
+
+def _timing(clock: _Clock, function):
+    def timed(*args, **kwargs):
+        return clock.timed(function, *args, **kwargs)
+    return timed
 
 
 def consolidate_in_process(folder: Path, out: Path, jobs: int | None) -> tuple[float, object]:
@@ -312,7 +351,7 @@ def main() -> None:
     tracemalloc.stop()
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     shares = [calamine_share(folder, out) for _ in range(args.repeat)]
-    whole, inside = min(shares, key=lambda s: s[0])
+    whole, inside, phases = min(shares, key=lambda s: s[0])
 
     opx_n = min(args.openpyxl, len(files))
     opx = openpyxl_read(files[:opx_n]) if opx_n else 0.0
@@ -362,6 +401,9 @@ def main() -> None:
           f"inside calamine {inside:.2f} s ({inside / whole:.0%}); the rest (safety check, model, rules, sums, "
           f"bureau file) {whole - inside:.2f} s = {(whole - inside) / inside:.2f}× calamine's part "
           f"(a ratio of 1.5× with the same number of processes needs it at most 0.5×, before any cost of the pool)")
+    other = whole - inside - sum(phases.values())
+    print("  the rest, step by step (× calamine's part): " + "; ".join(
+        f"{label} {t:.2f} s ({t / inside:.2f}×)" for label, t in [*phases.items(), ("everything else", other)]))
     print(f"peak memory: consolidate process ru_maxrss {proc_rss / 1024:.0f} MiB (largest of it and its workers); "
           f"this bench process (all steps) {self_rss / 1024:.0f} MiB; "
           f"Python heap (tracemalloc, --jobs 1) {heap_peak / 2**20:.0f} MiB")
