@@ -343,7 +343,8 @@ class Summing:
         if any(f.get("unit_index") != index for f in mine):
             raise ValueError("each finding must carry its department's unit_index")
         if own is not None and own.facts is not None and own.counted == len(mine) and (
-                len(own.facts) == len(dept.projects) == len(own.projects)):
+                len(own.facts) == len(dept.projects) == len(own.projects)) and all(
+                f.project is p for f, p in zip(own.facts, dept.projects, strict=True)):
             # The same counts: a department's findings only ever name its own projects.
             unit = unit_label(dept, index)
             self.facts += [replace(f, unit_index=index, unit=unit) for f in own.facts]

@@ -360,6 +360,10 @@ def test_summing_takes_over_each_departments_own_summary():
     assert taken.result().projects == expected.projects and taken.rows is not None
     assert [list(r) for r in taken.result().projects] == [list(r) for r in expected.projects]  # key order
     assert taken.result().unassigned_findings == expected.unassigned_findings
+    other = sm.Summing()  # a summary of another department (a copy of it) is not taken over
+    other.add(court_department(), [{**f, "unit_index": 0} for f in per_unit[0]],
+              sm.summarize(a, [{**f, "unit_index": 0} for f in per_unit[0]]))
+    assert other.rows is None
     untagged = sm.summarize(a, per_unit[0])
     assert untagged.facts is None  # counted by unit code, not by position: not taken over
     again = sm.Summing()
