@@ -105,17 +105,19 @@ def cell_content(value: Any, strings: SharedStrings | None, formula_result: bool
 
 def number_text(value: Any) -> str | None:
     """A number as a <v> holds it (None when not finite). Cached: the figures a monitoring
-    writes by the ten thousand are mostly the same few hundred (numbers equal as values
-    give the same text, so 1, 1.0 and Decimal("1.00") may share an entry)."""
+    writes by the ten thousand are mostly the same few hundred. The cache tells types apart:
+    an int and a float of equal value may be written differently (10**16, 1e+16)."""
     try:
         return _number_text(value)
     except TypeError:  # (a signalling NaN has no hash)
         return _number_text.__wrapped__(value)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192, typed=True)
 def _number_text(value: Any) -> str | None:
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None  # (a signalling NaN would not even convert to float)
         value = float(value)
     if isinstance(value, float):
         if not math.isfinite(value):
