@@ -192,18 +192,19 @@ class _Clock:
         finally:
             self.seconds += time.perf_counter() - start
 
-    def wrap(self, obj, methods: tuple[str, ...], inner: dict[str, tuple[str, ...]]):
+    def proxy(self, obj, method: str, then=None):
+        """``obj`` with calls of ``method`` timed (``then`` wraps what they return)."""
         clock = self
 
         class Timed:
             def __getattr__(self, name):
                 value = getattr(obj, name)
-                if name not in methods:
+                if name != method:
                     return value
 
                 def call(*args, **kwargs):
                     result = clock.timed(value, *args, **kwargs)
-                    return clock.wrap(result, inner[name], {}) if inner.get(name) else result
+                    return then(result) if then is not None else result
                 return call
         return Timed()
 
@@ -215,7 +216,8 @@ PHASES = (
     ("model from the grids", "perf_xl.workbook.read", "department_from_grids"),
     ("rules", "perf_xl.operations", "findings_of"),
     ("each file's sums", "perf_xl.consolidate", "summarize"),
-    ("sums of all files", "perf_xl.summary", "Summing"),
+    ("sums of all files", "perf_xl.summary", "Summing.add"),
+    ("sums of all files", "perf_xl.summary", "Summing.result"),
     ("bureau file: rows", "perf_xl.sinks.bureau", "BureauBook.add_department"),
     ("bureau file: tables, zip", "perf_xl.sinks.bureau", "BureauBook.finish"),
 )
@@ -235,7 +237,7 @@ def calamine_share(folder: Path, out: Path) -> tuple[float, float, dict[str, flo
         @staticmethod
         def from_path(*args, **kwargs):
             book = clock.timed(real.from_path, *args, **kwargs)
-            return clock.wrap(book, ("get_sheet_by_name",), {"get_sheet_by_name": ("to_python",)})
+            return clock.proxy(book, "get_sheet_by_name", lambda sheet: clock.proxy(sheet, "to_python"))
 
     clocks = {label: _Clock() for label, _m, _n in PHASES}
     undo = []
@@ -246,11 +248,6 @@ def calamine_share(folder: Path, out: Path) -> tuple[float, float, dict[str, flo
             cls, attr = name.split(".")
             owner = getattr(owner, cls)
         original = getattr(owner, attr)
-        if isinstance(original, type):  # a class: time its methods
-            for method in ("add", "result"):
-                undo.append((original, method, getattr(original, method)))
-                setattr(original, method, _timing(clocks[label], getattr(original, method)))
-            continue
         undo.append((owner, attr, original))
         setattr(owner, attr, _timing(clocks[label], original))
     python_calamine.CalamineWorkbook = Wrapped
