@@ -56,20 +56,20 @@ def load(path: str | Path) -> Loaded:
 def _load_workbook(path: Path) -> Loaded:
     """A perf_xl master workbook; failing that, an 一体化 export re-saved as .xlsx or a
     hand-made workbook in the official table layout (one table per sheet)."""
-    from .workbook.read import read_workbook
+    from .workbook.read import read_grids
 
-    try:
-        result = read_workbook(path)
-    except PerfXLError as err:
-        if "不是 perf_xl 主工作簿" not in err.message:
-            raise
-        result = None
-    if result is not None and (result.department.projects or _is_master(result)):
+    result, grids = read_grids(path)
+    if result.department.projects or _is_master(result):
         return Loaded(result.department, "workbook", result.problems)
-    from .importers.handmade import read_handmade
+    from .importers.handmade import calamine_sheet, read_handmade
 
+    # The cells already read (when every sheet was: the tool's own sheet names are not read)
+    # tell an unrelated spreadsheet without opening the file again.
+    seen = ([calamine_sheet(n, grids[n].raw) for n in result.sheets]
+            if all(n in grids for n in result.sheets) else None)
+    del grids
     try:
-        return Loaded(read_handmade(path), "handmade")
+        return Loaded(read_handmade(path, seen), "handmade")
     except PerfXLError as err:
         if "没有找到任何项目绩效目标表" not in err.message:
             raise

@@ -12,21 +12,50 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import ImportError_
 from ..model import Department
 from .sheets import Cell, Sheet, read_sheets
+from .text import NO_TABLE_MESSAGE
 
 MAX_CELLS = 2_000_000
 
 __all__ = ["read_handmade"]
 
 
-def read_handmade(path: str | os.PathLike[str]) -> Department:
+def read_handmade(path: str | os.PathLike[str], seen: Sequence[Sheet] | None = None) -> Department:
+    """``seen``: every sheet of the file as python-calamine read it (the master-workbook
+    reader's grids, when it has them). A file whose cells hold no table at all is refused
+    from those, without loading openpyxl: a consolidation folder's unrelated spreadsheet
+    then costs one read, not an import and a second, much slower one. Only openpyxl sees
+    number formats (25% in a cell that holds 0.25), so a file with a table is read by it."""
     src = Path(path)
+    if seen is not None and sum(len(row) for sheet in seen for row in sheet.rows) <= MAX_CELLS:
+        try:
+            read_sheets(seen, source=str(src), what="工作簿", keep_sheet_names=True)
+        except ImportError_ as err:
+            # Captions are text, which both readers see alike: no table here, none there.
+            if NO_TABLE_MESSAGE in err.message:
+                raise
     sheets = _sheets(src)
     return read_sheets(sheets, source=str(src), what="工作簿", keep_sheet_names=True)
+
+
+def calamine_sheet(name: str, rows: Sequence[Sequence[Any]]) -> Sheet:
+    """A sheet as python-calamine gives it ("" for an empty cell), as :func:`_value` reads
+    openpyxl's cells, except for number formats (which calamine does not give)."""
+    return Sheet(name, [[_plain(v) for v in row] for row in rows])
+
+
+def _plain(value: Any) -> Cell:
+    if value == "" or value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return str(value)[:10]
+    return value
 
 
 def _sheets(src: Path) -> list[Sheet]:

@@ -79,8 +79,14 @@ _SHEET_SEQ = re.compile(r"^(\d{1,4})\s")
 
 def read_workbook(path: str | Path) -> ReadResult:
     """Read a perf_xl master workbook (.xlsm/.xlsx) into the model."""
+    return require_master(read_grids(path)[0], path)
+
+
+def read_grids(path: str | Path) -> tuple[ReadResult, dict[str, Grid]]:
+    """What a workbook's sheets hold for the model, not yet known to be a master workbook's
+    (:func:`require_master`), and the grids of the sheets read (those the tool does not own)."""
     names, grids = load_grids(path, only=_needed)
-    return require_master(department_from_grids(names, grids), path)
+    return department_from_grids(names, grids), grids
 
 
 def incomplete_note(problems: Iterable[LayoutProblem]) -> str | None:
