@@ -102,12 +102,13 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes,
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 current = info.filename
-                head = _head(zf, info, data)
+                sheet = info.filename.startswith("xl/worksheets/")
+                head = _head(zf, info, data, sheet)
                 if b"<!" in head and any(marker in head for marker in _DTD_MARKERS):
                     raise WorkbookError(
                         f"文件中的 {info.filename} 含有 DTD/实体声明（可能是 XML 炸弹），拒绝读取",
                         path=str(path))
-                if info.filename.startswith("xl/worksheets/"):
+                if sheet:
                     _check_dimension(head, info.filename, path)
         current = "[Content_Types].xml"
         return zf.read(current)
@@ -135,12 +136,28 @@ def _content_kind(content_types: bytes, path: Path) -> str:
 
 _HEAD_INPUT = 8192  # compressed bytes fed to zlib at a time for a member's head
 _HEAD_INPUT_MAX = 1 << 16  # and at most this many in all
+_HEAD_FIRST = 512  # the head of a usual part: its root element, a sheet's <dimension> too
+_ROOT = re.compile(rb"<[^?!]")  # the root element's start (not <?xml …?>, not <!…>)
 
 
-def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> bytes:
-    """The first _HEAD_BYTES of a member, from the file's bytes without the cost of opening
-    the member (a workbook of 1,000 sheets has 3,000 of them): the compressed data is fed to
-    zlib a little at a time, so a head costs what it inflates, not the member's size."""
+def _told(head: bytes, sheet: bool) -> bool:
+    """The head already tells all it can: the root element has started with no "<!" before
+    it (a DTD must come before the root element), and a sheet's dimension is in it (it comes
+    before <sheetData>) or <sheetData> has started without one."""
+    root = _ROOT.search(head)
+    if root is None or b"<!" in head[:root.start()]:
+        return False
+    if not sheet:
+        return True
+    dimension = _DIMENSION.search(head)
+    return (dimension is not None and head.find(b"/>", dimension.end()) >= 0) or b"<sheetData" in head
+
+
+def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, sheet: bool = False) -> bytes:
+    """The first _HEAD_BYTES of a member, or fewer once they tell all (:func:`_told`), from
+    the file's bytes without the cost of opening the member (a workbook of 1,000 sheets has
+    3,000 of them): the compressed data is fed to zlib a little at a time, so a head costs
+    what it inflates, not the member's size."""
     offset = info.header_offset
     if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and not info.flag_bits & 1 and (
             data[offset:offset + 4] == b"PK\x03\x04"):
@@ -152,10 +169,18 @@ def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> bytes:
             return bytes(view[start:min(end, start + _HEAD_BYTES)])
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
         head = b""
-        while start < end and len(head) < _HEAD_BYTES and not inflate.eof:
-            chunk = view[start:min(end, start + _HEAD_INPUT)]
-            start += len(chunk)
-            head += inflate.decompress(chunk, _HEAD_BYTES - len(head))
+        want = _HEAD_FIRST
+        while (start < end or inflate.unconsumed_tail) and len(head) < _HEAD_BYTES and not inflate.eof:
+            if inflate.unconsumed_tail:
+                chunk = inflate.unconsumed_tail
+            else:
+                chunk = view[start:min(end, start + _HEAD_INPUT)]
+                start += len(chunk)
+            head += inflate.decompress(chunk, want - len(head))
+            if len(head) >= want:
+                if want == _HEAD_BYTES or _told(head, sheet):
+                    break
+                want = _HEAD_BYTES
         return head
     with zf.open(info) as part:
         return part.read(_HEAD_BYTES)
