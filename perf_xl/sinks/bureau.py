@@ -456,6 +456,10 @@ class _Table:
         self._spec = [(c.key, c.kind, cap, c.kind in NUMERIC_KINDS) for c, cap in zip(cols, self.caps, strict=True)]
         self._plain = [formats(c.kind) for c in cols]
         self._letters = [xl_col_to_name(j) for j in range(len(cols))]
+        # add_row's view of each column: (index, key, kind, cap, numeric, status, plain format,
+        # letter), so that the hot loop unpacks one tuple per cell and calls nothing to style it
+        self._cells = [(j, key, kind, cap, numeric, kind == "status", self._plain[j], self._letters[j])
+                       for j, (key, kind, cap, numeric) in enumerate(self._spec)]
         self._rows = _DataRows.of(ws)
         self._sst = ws.str_table._get_shared_string_index
 
@@ -469,49 +473,62 @@ class _Table:
         # The hot loop of a consolidation (~190,000 cells for 100 departments): formats and
         # column facts are looked up once per column, widths measured only when they may grow,
         # and the cells go to _DataRows as XML, not through XlsxWriter's per-cell objects.
+        # A cell's format is chosen as _format chooses it, inlined.
         formats, r = self.formats, self.first + self.count
         self.count += 1
         lines = 1
         content = self.content
         cells: list[Any] = []  # each cell's <c> element, its style index a NUL (see _DataRows)
         fmts: list[Any] = []
-        sst = self._sst
-        ws = self.ws
+        texts = False
+        get = row.get
         row_no = str(r + 1)
-        for j, (key, kind, cap, numeric) in enumerate(self._spec):
-            value = row.get(key)
-            fmt, fmt_variant = self._format(j, kind, value, variant)
-            ref = self._letters[j] + row_no
+        for j, key, kind, cap, numeric, status, plain, letter in self._cells:
+            value = get(key)
+            if variant:
+                fmt_variant = variant
+                fmt = formats(kind, variant)
+            elif status and value is not None and str(value):
+                fmt_variant = str(value)
+                fmt = formats(kind, fmt_variant)
+            else:
+                fmt_variant = ""
+                fmt = plain
             if value is None or value == "":
-                cells.append(f'<c r="{ref}" s="\0"/>')
+                cells.append(f'<c r="{letter}{row_no}" s="\0"/>')
                 fmts.append(fmt)
                 continue
             if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 number, width = _cell_number(kind, value)
                 if not math.isfinite(number):
                     return self._add_row_api(r, row, variant)  # XlsxWriter's own refusal
-                cells.append(f'<c r="{ref}" s="\0"><v>{number:.16G}</v></c>')
+                cells.append(f'<c r="{letter}{row_no}" s="\0"><v>{number:.16G}</v></c>')
                 fmts.append(fmt)
             else:
-                text = value if isinstance(value, str) else _cell_text(value)
+                text = value if value.__class__ is str else _cell_text(value)
                 if text.startswith(FORMULA_TRIGGERS):
                     fmt = formats(kind, fmt_variant, True)
                 n = len(text)
                 if n > _SHORT_TEXT or (text.startswith("<r>") and text.endswith("</r>")):
                     return self._add_row_api(r, row, variant)  # (rare: as XlsxWriter writes it)
-                cells.append((ref, text))  # its shared string below, once the row is sure
+                cells.append((letter + row_no, text))  # its shared string below, once the row is sure
                 fmts.append(fmt)
+                texts = True
                 if n * 2 <= content[j] and n * 2 <= cap - 2 and "\n" not in text:
                     continue  # cannot be wider than what the column already holds, nor wrap
                 width, text_lines = _text_size(text, cap)
-                lines = max(lines, text_lines)
+                if text_lines > lines:
+                    lines = text_lines
             if width > content[j]:
                 content[j] = width
-        for k, cell in enumerate(cells):
-            if cell.__class__ is tuple:  # (in column order, as XlsxWriter's write_string counts them)
-                cells[k] = f'<c r="{cell[0]}" s="\0" t="s"><v>{sst(cell[1])}</v></c>'
+        if texts:
+            sst = self._sst
+            for k, cell in enumerate(cells):
+                if cell.__class__ is tuple:  # (in column order, as XlsxWriter's write_string counts them)
+                    cells[k] = f'<c r="{cell[0]}" s="\0" t="s"><v>{sst(cell[1])}</v></c>'
         self._rows.add(r, "".join(cells), fmts)
         if lines > 1:  # XlsxWriter cannot autofit: a wrapped text gets the height it needs
+            ws = self.ws
             ws.set_row(r, lines * ROW_LINE + 4)
 
     def _format(self, j: int, kind: str, value: Any, variant: str) -> tuple[Any, str]:
