@@ -31,6 +31,7 @@ import copy
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -388,6 +389,14 @@ def main() -> None:
           f"serial {CPU.get('consolidate jobs=1', 0) / CPU.get('calamine workers=1', 1):.2f}×, default pool / "
           f"calamine on {cores} processes "
           f"{CPU.get('consolidate jobs=None', 0) / CPU.get(f'calamine workers={cores}', 1):.2f}×")
+    # Each round measures both sides back to back: its own ratio compares like with like, where
+    # the best of each side may come from rounds minutes apart (this machine's speed swings).
+    def per_round(ours: str, theirs: str) -> str:
+        ratios = sorted(r[ours] / r[theirs] for r in rounds)
+        return " ".join(f"{x:.2f}" for x in ratios) + f" (median {statistics.median(ratios):.2f}×)"
+
+    print(f"the same, round by round: --jobs 1 / calamine serial {per_round('con1', 'cal')}; default pool / "
+          f"calamine on {cores} processes {per_round('con', 'cal_par')}")
     print(f"in the least disturbed round (calamine speed-up {quiet['cal'] / quiet['cal_par']:.2f}× on {cores} "
           f"processes): in-process {quiet['con'] / quiet['cal']:.2f}×, "
           f"as a process {quiet['proc'] / quiet['cal']:.2f}×; "

@@ -149,8 +149,8 @@ def _told(head: bytes, sheet: bool) -> bool:
         return False
     if not sheet:
         return True
-    dimension = _DIMENSION.search(head)
-    return (dimension is not None and head.find(b"/>", dimension.end()) >= 0) or b"<sheetData" in head
+    # (the pattern ends at the reference's closing quote: a match is the whole reference)
+    return _DIMENSION.search(head) is not None or b"<sheetData" in head
 
 
 def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, sheet: bool = False) -> bytes:
