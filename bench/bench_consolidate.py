@@ -403,7 +403,9 @@ def main() -> None:
         return " ".join(f"{x:.2f}" for x in ratios) + f" (median {statistics.median(ratios):.2f}×)"
 
     print(f"the same, round by round: --jobs 1 / calamine serial {per_round('con1', 'cal')}; default pool / "
-          f"calamine on {cores} processes {per_round('con', 'cal_par')}")
+          f"calamine on {cores} processes {per_round('con', 'cal_par')}; perf-xl consolidate as a process (its "
+          f"pool forked from a small process, start-up included) / calamine on {cores} processes "
+          f"{per_round('proc', 'cal_par')}")
     print(f"in the least disturbed round (calamine speed-up {quiet['cal'] / quiet['cal_par']:.2f}× on {cores} "
           f"processes): in-process {quiet['con'] / quiet['cal']:.2f}×, "
           f"as a process {quiet['proc'] / quiet['cal']:.2f}×; "
