@@ -232,7 +232,7 @@ SUBPHASES = (
 
 
 def calamine_share(folder: Path, out: Path) -> tuple[float, float, dict[str, float]]:
-    """(whole run, the part inside calamine, seconds of each step of PHASES) of
+    """(whole run, the part inside calamine, seconds of each step of PHASES and SUBPHASES) of
     ``consolidate --jobs 1`` in this process: what the rest costs beside reading, measured in
     the same run and so whatever the machine's speed at the moment."""
     import importlib
