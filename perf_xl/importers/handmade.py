@@ -40,6 +40,8 @@ def read_handmade(path: str | os.PathLike[str], seen: Sequence[Sheet] | None = N
             # Captions are text, which both readers see alike: no table here, none there.
             if NO_TABLE_MESSAGE in err.message:
                 raise
+        except Exception:  # only a shortcut: the read through openpyxl decides
+            pass
     sheets = _sheets(src)
     return read_sheets(sheets, source=str(src), what="工作簿", keep_sheet_names=True)
 

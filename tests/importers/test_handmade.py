@@ -69,3 +69,19 @@ def test_workbook_with_a_table_is_read_by_openpyxl(monkeypatch):
 def test_calamine_cells_as_openpyxl_cells():
     sheet = handmade.calamine_sheet("表", [["", "项目", 2.0], [dt.datetime(2024, 3, 1, 8, 0), None, True]])
     assert sheet.rows == [[None, "项目", 2.0], ["2024-03-01", None, True]]
+
+
+def test_a_screen_that_trips_leaves_the_decision_to_openpyxl(tmp_path, monkeypatch):
+    path = _unrelated(tmp_path / "无关.xlsx")
+    expected = _message(path)
+    real, calls = handmade.read_sheets, []
+
+    def trips_once(sheets, **kwargs):
+        calls.append(sheets)
+        if len(calls) == 1:  # the screen over calamine's cells
+            raise TypeError("unexpected cell")
+        return real(sheets, **kwargs)
+
+    monkeypatch.setattr(handmade, "read_sheets", trips_once)
+    assert _message(path) == expected  # no traceback: openpyxl's read gives the message
+    assert len(calls) == 2
