@@ -53,6 +53,7 @@ def calamine_sheet(name: str, rows: Sequence[Sequence[Any]]) -> Sheet:
 
 
 def _plain(value: Any) -> Cell:
+    """A cell's value, whatever its number format: empty is None, a date its day."""
     if value == "" or value is None:
         return None
     if hasattr(value, "isoformat"):
@@ -95,6 +96,4 @@ def _value(cell) -> Cell:
         number = round(value * 100, 6)
         text = str(int(number)) if float(number).is_integer() else repr(number)
         return f"{text}%"
-    if hasattr(value, "isoformat"):
-        return str(value)[:10]
-    return value
+    return _plain(value)
